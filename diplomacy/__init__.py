@@ -1,0 +1,1 @@
+"""diplomacy: explore the possible outcomes of US–Russia leader talks."""
