@@ -1,0 +1,1 @@
+"""Topics, outcomes, scenarios, factors and their sources: the editorial content."""

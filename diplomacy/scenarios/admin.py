@@ -1,0 +1,143 @@
+"""The editors' admin: curate topics, scenarios, factors, sources and outcomes."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Factor, Influence, Outcome, Scenario, Source, Topic
+
+admin.site.site_header = "diplomacy — editors"
+admin.site.site_title = "diplomacy editors"
+admin.site.index_title = "Curate the content"
+
+
+@admin.action(description="Publish the selected items", permissions=["change"])
+def publish(modeladmin, request, queryset):
+    _set_published(modeladmin, request, queryset, True)
+
+
+@admin.action(description="Unpublish the selected items", permissions=["change"])
+def unpublish(modeladmin, request, queryset):
+    _set_published(modeladmin, request, queryset, False)
+
+
+def _set_published(modeladmin, request, queryset, published: bool) -> None:
+    # One save per item rather than queryset.update(), so that each change is in its history.
+    changed = [item for item in queryset if item.is_published != published]
+    for item in changed:
+        item.is_published = published
+        item._change_reason = "published" if published else "unpublished"
+        item.save()
+    verb = "Published" if published else "Unpublished"
+    modeladmin.message_user(request, f"{verb} {len(changed)} item(s).", messages.SUCCESS)
+
+
+class ScenarioInline(admin.TabularInline):
+    model = Scenario
+    fields = ["outcome", "title", "slug", "likelihood", "is_published"]
+    prepopulated_fields = {"slug": ["title"]}
+    extra = 0
+    show_change_link = True
+    ordering = ["outcome__order"]
+
+
+class InfluenceOnScenarioInline(admin.TabularInline):
+    model = Influence
+    fields = ["factor", "strength", "reason"]
+    autocomplete_fields = ["factor"]
+    extra = 0
+
+
+class InfluenceOnFactorInline(admin.TabularInline):
+    model = Influence
+    fields = ["scenario", "strength", "reason"]
+    autocomplete_fields = ["scenario"]
+    extra = 0
+
+
+@admin.register(Topic)
+class TopicAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "order", "is_published", "scenario_count", "updated_at"]
+    list_editable = ["order"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "summary", "background"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["sources"]
+    inlines = [ScenarioInline]
+    actions = [publish, unpublish]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "order", "is_published"]}),
+        ("Content", {"fields": ["background", "stakes", "us_position", "russia_position", "sources"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(scenario_count=Count("scenarios"))
+
+    @admin.display(description="scenarios", ordering="scenario_count")
+    def scenario_count(self, topic):
+        return topic.scenario_count
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "topic", "outcome", "likelihood", "is_published", "updated_at"]
+    list_filter = ["is_published", "topic", "outcome"]
+    list_select_related = ["topic", "outcome"]
+    search_fields = ["title", "narrative", "topic__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topic", "outcome", "sources"]
+    inlines = [InfluenceOnScenarioInline]
+    actions = [publish, unpublish]
+    fieldsets = [
+        (None, {"fields": ["topic", "outcome", "title", "slug", "is_published"]}),
+        ("Content", {"fields": ["narrative", "signposts", "implications", "sources"]}),
+        (
+            "Editor's estimate",
+            {
+                "fields": ["likelihood", "likelihood_rationale"],
+                "description": "An illustrative estimate, shown to readers as such. "
+                "A topic's estimates should add up to 100 %.",
+            },
+        ),
+    ]
+
+
+@admin.register(Factor)
+class FactorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "influence_count"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["sources"]
+    inlines = [InfluenceOnFactorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(influence_count=Count("influences"))
+
+    @admin.display(description="influences", ordering="influence_count")
+    def influence_count(self, factor):
+        return factor.influence_count
+
+
+@admin.register(Influence)
+class InfluenceAdmin(admin.ModelAdmin):
+    list_display = ["factor", "scenario", "strength", "reason"]
+    list_filter = ["strength", "factor", "scenario__topic"]
+    list_select_related = ["factor", "scenario__topic"]
+    search_fields = ["reason", "factor__name", "scenario__title"]
+    autocomplete_fields = ["factor", "scenario"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["key", "section", "quote"]
+    list_filter = ["section"]
+    search_fields = ["key", "quote", "section"]
