@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+# Markers around matched words in PostgreSQL's snippets; replaced by <mark> after escaping.
+MATCH_START, MATCH_END = "\x02", "\x03"
+SEARCH_CONFIG = "english"
+SEARCH_VECTOR = (
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("narrative", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("signposts", "implications", weight="C", config=SEARCH_CONFIG)
+    + SearchVector("likelihood_rationale", weight="D", config=SEARCH_CONFIG)
+)
 
 
 class Source(models.Model):
@@ -27,6 +39,12 @@ class Source(models.Model):
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """What a user may see: editors preview unpublished content, readers do not."""
+        if user.has_perm(f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"):
+            return self
+        return self.published()
 
 
 class Topic(models.Model):
@@ -58,6 +76,12 @@ class Topic(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("topic", kwargs={"topic": self.slug})
 
+    @classmethod
+    def renamed_from(cls, slug: str) -> Topic | None:
+        """The published topic that last had this slug, according to its history."""
+        record = cls.history.filter(slug=slug).order_by("-history_date").values("id").first()
+        return cls.objects.published().filter(pk=record["id"]).first() if record else None
+
 
 class Outcome(models.Model):
     """A kind of result of the talks, ordered from best to worst."""
@@ -78,6 +102,67 @@ class ScenarioQuerySet(PublishedQuerySet):
     def published(self):
         """Scenarios a reader may see: published, on a published topic."""
         return self.filter(is_published=True, topic__is_published=True)
+
+    def refresh_search_vectors(self) -> None:
+        """Recompute the full-text search vectors (PostgreSQL only; SQLite searches the text)."""
+        if connection.vendor == "postgresql":
+            self.update(search_vector=SEARCH_VECTOR)
+
+    def search(self, text: str):
+        """Scenarios matching the words of `text`, annotated with `rank` (and `snippet` on PostgreSQL)."""
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+            return self.filter(search_vector=query).annotate(
+                rank=SearchRank(F("search_vector"), query),
+                snippet=SearchHeadline(
+                    "narrative",
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel=MATCH_START,
+                    stop_sel=MATCH_END,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+        # SQLite: every word must appear somewhere; a match in the title ranks higher.
+        words = text.split()[:10]
+        matches = Q()
+        rank = Value(0)
+        for word in words:
+            matches &= (
+                Q(title__icontains=word)
+                | Q(narrative__icontains=word)
+                | Q(signposts__icontains=word)
+                | Q(implications__icontains=word)
+            )
+            rank += Case(When(title__icontains=word, then=Value(2)), default=Value(0), output_field=IntegerField())
+            rank += Case(When(narrative__icontains=word, then=Value(1)), default=Value(0), output_field=IntegerField())
+        return self.filter(matches).annotate(rank=rank)
+
+    def explore(self, *, q="", topics=(), outcomes=(), low=None, high=None, sort="topic"):
+        """The explorer's filters and sort orders, as one query."""
+        scenarios = self.select_related("topic", "outcome")
+        if topics:
+            scenarios = scenarios.filter(topic__slug__in=topics)
+        if outcomes:
+            scenarios = scenarios.filter(outcome__slug__in=outcomes)
+        if low is not None:
+            scenarios = scenarios.filter(likelihood__gte=low)
+        if high is not None:
+            scenarios = scenarios.filter(likelihood__lte=high)
+        if q:
+            scenarios = scenarios.search(q)
+        by_topic = ["topic__order", "topic__title", "outcome__order"]
+        orderings = {
+            "relevance": ["-rank", *by_topic],
+            "likelihood": [F("likelihood").desc(nulls_last=True), *by_topic],
+            "likelihood-asc": [F("likelihood").asc(nulls_last=True), *by_topic],
+            "outcome": ["outcome__order", "topic__order", "topic__title"],
+            "topic": by_topic,
+        }
+        return scenarios.order_by(*orderings.get(sort, by_topic), "pk")
 
 
 class Scenario(models.Model):
@@ -101,8 +186,10 @@ class Scenario(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept up to date on save; its GIN index exists on PostgreSQL only (see migration 0004).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[sources])
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["search_vector"])
     objects = ScenarioQuerySet.as_manager()
 
     class Meta:
@@ -121,12 +208,44 @@ class Scenario(models.Model):
     def __str__(self) -> str:
         return f"{self.topic}: {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        Scenario.objects.filter(pk=self.pk).refresh_search_vectors()
+
     def get_absolute_url(self) -> str:
         return reverse("scenario", kwargs={"topic": self.topic.slug, "scenario": self.slug})
+
+    @classmethod
+    def renamed_from(cls, topic: Topic, slug: str) -> Scenario | None:
+        """The published scenario of `topic` that last had this slug, according to its history."""
+        record = cls.history.filter(topic_id=topic.pk, slug=slug).order_by("-history_date").values("id").first()
+        if record is None:
+            return None
+        return cls.objects.published().filter(pk=record["id"], topic=topic).select_related("topic").first()
+
+    @property
+    def ref(self) -> str:
+        """How the compare page names it: topic/scenario."""
+        return f"{self.topic.slug}/{self.slug}"
 
     @property
     def signpost_list(self) -> list[str]:
         return [line.strip() for line in self.signposts.splitlines() if line.strip()]
+
+
+def outcome_matrix(topics, outcomes, scenarios) -> list[tuple[Topic, list[Scenario | None]]]:
+    """Rows of the topic × outcome matrix: each topic with its scenario per outcome, or None."""
+    cells = {(scenario.topic_id, scenario.outcome_id): scenario for scenario in scenarios}
+    return [(topic, [cells.get((topic.pk, outcome.pk)) for outcome in outcomes]) for topic in topics]
+
+
+def influences_by_factor(scenarios) -> list[tuple[Factor, list[Influence]]]:
+    """The factors acting on these scenarios, each with its influences (prefetched), in factor order."""
+    grouped: dict[int, tuple[Factor, list[Influence]]] = {}
+    for scenario in scenarios:
+        for influence in scenario.influences.all():
+            grouped.setdefault(influence.factor_id, (influence.factor, []))[1].append(influence)
+    return sorted(grouped.values(), key=lambda item: (item[0].order, item[0].name))
 
 
 class Factor(models.Model):

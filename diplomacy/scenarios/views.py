@@ -1,44 +1,282 @@
-"""Pages for readers: the home page, topics and scenarios."""
+"""Pages for readers: home, topics, scenarios, the explorer, comparison, previews, robots.txt."""
 
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from __future__ import annotations
 
-from .models import Influence, Scenario, Topic
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from . import likelihood, previews
+from .forms import SORTS, ExplorerForm
+from .meta import PageMeta
+from .models import (
+    Influence,
+    Outcome,
+    Scenario,
+    Topic,
+    influences_by_factor,
+    outcome_matrix,
+)
+from .text import highlight, marked
+
+EXPLORER_PAGE_SIZE = 30
+COMPARE_MAX = 4
 
 
-def _published_scenarios():
-    return Scenario.objects.published().select_related("outcome").order_by("outcome__order")
+def _scenarios_with_outcome(queryset=None):
+    return (queryset if queryset is not None else Scenario.objects.published()).select_related("outcome")
 
 
+def _influences():
+    return Prefetch("influences", queryset=Influence.objects.select_related("factor"))
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    topics = Topic.objects.published().prefetch_related(Prefetch("scenarios", queryset=_published_scenarios()))
-    return render(request, "scenarios/home.html", {"topics": topics})
+    topics = list(Topic.objects.published())
+    outcomes = list(Outcome.objects.all())
+    scenarios = list(Scenario.objects.published().select_related("outcome").only(*_MATRIX_FIELDS))
+    rows = outcome_matrix(topics, outcomes, scenarios)
+    for topic, cells in rows:
+        estimates = {cell.pk: cell.likelihood for cell in cells if cell}
+        lead = likelihood.leading(estimates)
+        topic.leading = next((cell for cell in cells if cell and cell.pk == lead), None)
+    meta = PageMeta(
+        title=settings.SITE_NAME,
+        description="Explore the possible outcomes of US–Russia leader talks, topic by topic: "
+        "scenarios, signposts, the forces at work, and editors’ illustrative likelihoods.",
+        path=reverse("home"),
+    )
+    return render(request, "scenarios/home.html", {"rows": rows, "outcomes": outcomes, "meta": meta})
 
 
+_MATRIX_FIELDS = [
+    "pk",
+    "title",
+    "slug",
+    "likelihood",
+    "topic_id",
+    "outcome_id",
+    "outcome__name",
+    "outcome__order",
+]
+
+
+@require_safe
 def topic_detail(request: HttpRequest, topic: str) -> HttpResponse:
-    topic_obj = get_object_or_404(
-        Topic.objects.published().prefetch_related(
-            Prefetch(
-                "scenarios",
-                queryset=_published_scenarios().prefetch_related(
-                    Prefetch("influences", queryset=Influence.objects.select_related("factor"))
-                ),
-            ),
-            "sources",
+    topic_obj = Topic.objects.visible_to(request.user).filter(slug=topic).prefetch_related("sources").first()
+    if topic_obj is None:
+        return _redirect_renamed(request, topic)
+    scenarios = list(
+        _scenarios_with_outcome(Scenario.objects.visible_to(request.user).filter(topic=topic_obj))
+        .prefetch_related(_influences())
+        .order_by("outcome__order")
+    )
+    for scenario in scenarios:
+        scenario.topic = topic_obj
+    neighbours = list(Topic.objects.visible_to(request.user).only("pk", "slug", "title", "order"))
+    index = next(i for i, item in enumerate(neighbours) if item.pk == topic_obj.pk)
+    context = {
+        "topic": topic_obj,
+        "scenarios": scenarios,
+        "factors": influences_by_factor(scenarios),
+        "estimated": likelihood.total(s.likelihood for s in scenarios),
+        "previous": neighbours[index - 1] if index > 0 else None,
+        "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
+        "meta": PageMeta(
+            title=topic_obj.title,
+            description=topic_obj.summary,
+            path=topic_obj.get_absolute_url(),
+            type="article",
+            image_path=reverse("topic_preview", kwargs={"topic": topic_obj.slug}),
         ),
-        slug=topic,
-    )
-    return render(request, "scenarios/topic.html", {"topic": topic_obj})
+    }
+    return render(request, "scenarios/topic.html", context)
 
 
+@require_safe
 def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResponse:
-    scenario_obj = get_object_or_404(
-        Scenario.objects.published()
+    scenario_obj = (
+        Scenario.objects.visible_to(request.user)
+        .filter(topic__in=Topic.objects.visible_to(request.user), topic__slug=topic, slug=scenario)
         .select_related("topic", "outcome")
-        .prefetch_related(Prefetch("influences", queryset=Influence.objects.select_related("factor")), "sources"),
-        topic__slug=topic,
-        slug=scenario,
+        .prefetch_related(_influences(), "sources")
+        .first()
     )
-    siblings = _published_scenarios().filter(topic=scenario_obj.topic).exclude(pk=scenario_obj.pk)
-    return render(request, "scenarios/scenario.html", {"scenario": scenario_obj, "siblings": siblings})
+    if scenario_obj is None:
+        return _redirect_renamed(request, topic, scenario)
+    siblings = list(
+        _scenarios_with_outcome(Scenario.objects.visible_to(request.user))
+        .filter(topic=scenario_obj.topic)
+        .exclude(pk=scenario_obj.pk)
+        .order_by("outcome__order")
+    )
+    for sibling in siblings:
+        sibling.topic = scenario_obj.topic
+    context = {
+        "scenario": scenario_obj,
+        "siblings": siblings,
+        "meta": PageMeta(
+            title=f"{scenario_obj.title} ({scenario_obj.topic.title})",
+            description=f"{scenario_obj.outcome.name} on {scenario_obj.topic.title}: "
+            + _first_sentence(scenario_obj.narrative),
+            path=scenario_obj.get_absolute_url(),
+            type="article",
+            image_path=reverse("scenario_preview", kwargs={"topic": topic, "scenario": scenario_obj.slug}),
+        ),
+    }
+    return render(request, "scenarios/scenario.html", context)
+
+
+def _first_sentence(text: str, limit: int = 180) -> str:
+    sentence = text.split("\n\n", 1)[0].split(". ", 1)[0].rstrip(".") + "."
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _redirect_renamed(request: HttpRequest, topic: str, scenario: str | None = None) -> HttpResponse:
+    """301 from a slug an editor has since renamed (found in the history) to where it is now; else 404."""
+    target = Topic.renamed_from(topic)
+    found = target if scenario is None or target is None else Scenario.renamed_from(target, scenario)
+    if found is None or found.get_absolute_url() == request.path:
+        raise Http404("No such topic or scenario.")
+    return redirect(found, permanent=True)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def explore(request: HttpRequest) -> HttpResponse:
+    topics = list(Topic.objects.published().only("pk", "slug", "title", "order"))
+    outcomes = list(Outcome.objects.all())
+    form = ExplorerForm(request.GET, topics=topics, outcomes=outcomes)
+    form.is_valid()
+    filters = form.filters()
+    scenarios = Scenario.objects.published().explore(
+        q=filters.get("q", ""),
+        topics=filters.get("topic") or (),
+        outcomes=filters.get("outcome") or (),
+        low=filters.get("min"),
+        high=filters.get("max"),
+        sort=filters["sort"],
+    )
+    page = Paginator(scenarios, EXPLORER_PAGE_SIZE).get_page(filters.get("page"))
+    words = filters.get("q", "").split()
+    for scenario in page:
+        snippet = getattr(scenario, "snippet", None)
+        scenario.excerpt = marked(snippet) if snippet else highlight(scenario.narrative, words)
+    query = _canonical_query(filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "sorts": SORTS,
+        "query": query,
+        "ignored": form.ignored(),
+        "meta": PageMeta(
+            title="Explore scenarios",
+            description="Filter, search and sort every scenario of the US–Russia talks.",
+            path=reverse("explore") + (f"?{query}" if query else ""),
+        ),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        # The address bar gets the tidy form of what is on screen, not the raw form submission.
+        return push_url(render(request, "scenarios/explore.html#results", context), context["meta"].path)
+    return render(request, "scenarios/explore.html", context)
+
+
+def _canonical_query(filters: dict) -> str:
+    """The filters as a tidy query string, in a fixed order, without defaults."""
+    pairs = [("q", filters.get("q"))]
+    pairs += [("topic", slug) for slug in filters.get("topic") or ()]
+    pairs += [("outcome", slug) for slug in filters.get("outcome") or ()]
+    pairs += [("min", filters.get("min")), ("max", filters.get("max"))]
+    default_sort = "relevance" if filters.get("q") else "topic"
+    pairs.append(("sort", filters["sort"] if filters["sort"] != default_sort else None))
+    return urlencode([(key, value) for key, value in pairs if value not in (None, "")])
+
+
+@require_safe
+def compare(request: HttpRequest) -> HttpResponse:
+    refs = list(dict.fromkeys(request.GET.getlist("s")))
+    if len(refs) > COMPARE_MAX:
+        error = f"Compare at most {COMPARE_MAX} scenarios at once: this link names {len(refs)}."
+        return render(request, "scenarios/compare.html", {"error": error}, status=400)
+    pairs = [ref.split("/", 1) for ref in refs if ref.count("/") == 1]
+    wanted = Q(pk__in=[])
+    for topic, slug in pairs:
+        wanted |= Q(topic__slug=topic, slug=slug)
+    found = {
+        s.ref: s
+        for s in Scenario.objects.published()
+        .filter(wanted)
+        .select_related("topic", "outcome")
+        .prefetch_related(_influences())
+    }
+    scenarios = [found[ref] for ref in refs if ref in found]
+    context = {
+        "scenarios": scenarios,
+        "missing": [ref for ref in refs if ref not in found],
+        "meta": PageMeta(
+            title="Compare: " + " · ".join(s.title for s in scenarios) if scenarios else "Compare scenarios",
+            description="Scenarios of the US–Russia talks side by side.",
+            path=reverse("compare")
+            + ("?" + urlencode([("s", s.ref) for s in scenarios], doseq=True) if scenarios else ""),
+        ),
+    }
+    return render(request, "scenarios/compare.html", context)
+
+
+def _preview_response(key: str, draw) -> HttpResponse:
+    png = cache.get(key)
+    if png is None:
+        png = draw()
+        cache.set(key, png, 60 * 60 * 24)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _topic_bars(topic: Topic, highlight_pk: int | None = None) -> tuple[str, list[previews.Bar]]:
+    """The version of what the image shows (for the cache key) and its bars."""
+    scenarios = list(_scenarios_with_outcome().filter(topic=topic).order_by("outcome__order"))
+    latest = max([topic.updated_at, *(s.updated_at for s in scenarios)])
+    version = f"{latest.timestamp()}-{len(scenarios)}"
+    bars = [previews.Bar(s.outcome.name, s.likelihood, s.pk == highlight_pk) for s in scenarios]
+    return version, bars
+
+
+@require_safe
+def topic_preview(request: HttpRequest, topic: str) -> HttpResponse:
+    topic_obj = get_object_or_404(Topic.objects.published(), slug=topic)
+    version, bars = _topic_bars(topic_obj)
+    return _preview_response(
+        f"preview:topic:{topic_obj.pk}:{version}",
+        lambda: previews.render(kicker=settings.SITE_NAME, title=topic_obj.title, bars=bars, site=settings.SITE_NAME),
+    )
+
+
+@require_safe
+def scenario_preview(request: HttpRequest, topic: str, scenario: str) -> HttpResponse:
+    scenario_obj = get_object_or_404(
+        Scenario.objects.published().select_related("topic"), topic__slug=topic, slug=scenario
+    )
+    version, bars = _topic_bars(scenario_obj.topic, highlight_pk=scenario_obj.pk)
+    return _preview_response(
+        f"preview:scenario:{scenario_obj.pk}:{version}",
+        lambda: previews.render(
+            kicker=scenario_obj.topic.title, title=scenario_obj.title, bars=bars, site=settings.SITE_NAME
+        ),
+    )
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", "Disallow: /compare/", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,50 @@
+"""The explorer's filters: what a reader may put in the query string, checked."""
+
+from __future__ import annotations
+
+from django import forms
+
+SORTS = {
+    "relevance": "Best match",
+    "likelihood": "Most likely first",
+    "likelihood-asc": "Least likely first",
+    "topic": "Topic",
+    "outcome": "Outcome, best first",
+}
+
+
+class ExplorerForm(forms.Form):
+    """Bound to request.GET. Invalid values are dropped and reported, never a 500."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
+    topic = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    outcome = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    min = forms.IntegerField(label="Likelihood from", required=False, min_value=0, max_value=100)
+    max = forms.IntegerField(label="to", required=False, min_value=0, max_value=100)
+    sort = forms.ChoiceField(required=False, choices=SORTS.items())
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, data, *, topics, outcomes):
+        super().__init__(data)
+        self.fields["topic"].choices = [(topic.slug, topic.title) for topic in topics]
+        self.fields["outcome"].choices = [(outcome.slug, outcome.name) for outcome in outcomes]
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min"), cleaned.get("max")
+        if low is not None and high is not None and low > high:
+            cleaned["min"], cleaned["max"] = high, low
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters, with invalid ones left out (call after is_valid())."""
+        cleaned = dict(self.cleaned_data)
+        if not cleaned.get("sort"):
+            cleaned["sort"] = "relevance" if cleaned.get("q") else "topic"
+        if cleaned["sort"] == "relevance" and not cleaned.get("q"):
+            cleaned["sort"] = "topic"
+        return cleaned
+
+    def ignored(self) -> list[str]:
+        """One line per query-string parameter that was not understood."""
+        return [f"{name}: {' '.join(messages)}" for name, messages in self.errors.items()]

@@ -1,0 +1,53 @@
+"""sitemap.xml: the home page, the explorer, every published topic and scenario."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Scenario, Topic
+
+
+class _CanonicalSitemap(Sitemap):
+    """Addresses on DIPLOMACY_SITE_URL, whatever host the request came in on."""
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+
+class PagesSitemap(_CanonicalSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "explore"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class TopicSitemap(_CanonicalSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Topic.objects.published().order_by("order", "pk")
+
+    def lastmod(self, topic):
+        return topic.updated_at
+
+
+class ScenarioSitemap(_CanonicalSitemap):
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self):
+        return Scenario.objects.published().select_related("topic").order_by("topic__order", "pk")
+
+    def lastmod(self, scenario):
+        return scenario.updated_at
+
+
+SITEMAPS = {"pages": PagesSitemap, "topics": TopicSitemap, "scenarios": ScenarioSitemap}
