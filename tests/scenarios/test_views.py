@@ -1,9 +1,9 @@
-"""The first pages: the home page lists topics, a topic page shows its scenarios."""
+"""The reader's pages: home with the matrix, topic pages and scenario pages."""
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_scenario, make_topic, make_topic_with_scenarios
+from tests.factories import make_factor, make_influence, make_scenario, make_topic, make_topic_with_scenarios
 from tests.utils import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,34 @@ def test_home_lists_published_topics_only(client, outcomes):
     assert shown.title in response.text
     assert shown.get_absolute_url() in response.text
     assert "A draft topic" not in response.text
+
+
+def test_home_matrix_has_a_row_per_topic_and_a_linked_cell_per_outcome(client, outcomes):
+    topic = make_topic_with_scenarios(outcomes, title="Trade")
+    response = client.get(reverse("home"))
+    rows = response.context["rows"]
+    assert [row_topic for row_topic, _ in rows] == [topic]
+    assert [cell.outcome for cell in rows[0][1]] == outcomes
+    for scenario in topic.scenarios.all():
+        assert f'href="{scenario.get_absolute_url()}"' in response.text
+    assert 'class="cell lk-20"' in response.text  # 25 % in the 20–29 band
+    assert "25&thinsp;%" in response.text
+
+
+def test_home_matrix_says_not_estimated_and_marks_missing_scenarios(client, outcomes):
+    topic = make_topic()
+    make_scenario(topic=topic, outcome=outcomes[0], likelihood=None)
+    response = client.get(reverse("home"))
+    assert "not estimated" in response.text
+    assert response.text.count("no scenario") == 3
+
+
+def test_home_card_names_the_most_likely_scenario(client, outcomes):
+    topic = make_topic()
+    make_scenario(topic=topic, outcome=outcomes[0], likelihood=10, title="Unlikely")
+    likely = make_scenario(topic=topic, outcome=outcomes[1], likelihood=90, title="Very likely")
+    response = client.get(reverse("home"))
+    assert f'Most likely: <a href="{likely.get_absolute_url()}">Very likely</a>' in response.text
 
 
 def test_topic_page_shows_its_scenarios_with_likelihoods(client, outcomes):
@@ -35,14 +63,41 @@ def test_topic_page_shows_its_scenarios_with_likelihoods(client, outcomes):
     assert "illustrative estimates" in response.text
 
 
-def test_scenario_page_shows_narrative_signposts_and_factors(client, outcomes):
+def test_topic_page_shows_which_scenarios_each_factor_pushes(client, outcomes):
+    topic = make_topic()
+    good = make_scenario(topic=topic, outcome=outcomes[0])
+    bad = make_scenario(topic=topic, outcome=outcomes[3])
+    trust = make_factor(name="Lack of trust")
+    make_influence(good, trust, strength=-2, reason="Nobody moves first.")
+    make_influence(bad, trust, strength=1, reason="Suspicion feeds escalation.")
+    response = client.get(topic.get_absolute_url())
+    factors = response.context["factors"]
+    assert [(factor, [i.scenario for i in influences]) for factor, influences in factors] == [(trust, [good, bad])]
+    assert "▼ strongly hurts" in response.text
+    assert "▲ helps" in response.text
+    assert "Nobody moves first." in response.text
+
+
+def test_topic_page_links_to_neighbouring_topics(client):
+    first, middle, last = make_topic(order=1), make_topic(order=2), make_topic(order=3)
+    response = client.get(middle.get_absolute_url())
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in response.text
+    assert f'rel="next" href="{last.get_absolute_url()}"' in response.text
+    assert 'rel="prev"' not in client.get(first.get_absolute_url()).text
+
+
+def test_scenario_page_shows_narrative_signposts_factors_and_siblings(client, outcomes):
     topic = make_topic_with_scenarios(outcomes)
-    scenario = topic.scenarios.first()
+    scenario, *siblings = topic.scenarios.order_by("outcome__order")
     response = client.get(scenario.get_absolute_url())
     assert response.status_code == 200
     assert "The second paragraph." in response.text
     assert "<li>A second sign.</li>" in response.text
     assert scenario.influences.get().factor.name in response.text
+    assert "Editor’s illustrative estimate" in response.text
+    for sibling in siblings:
+        assert sibling.get_absolute_url() in response.text
+    assert 'id="annotations"' in response.text
 
 
 def test_unpublished_topics_and_scenarios_are_not_found(client, outcomes):
@@ -53,11 +108,27 @@ def test_unpublished_topics_and_scenarios_are_not_found(client, outcomes):
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
+def test_editors_preview_unpublished_pages_with_a_banner(client, editor, outcomes):
+    draft_topic = make_topic_with_scenarios(outcomes, is_published=False)
+    client.force_login(editor)
+    response = client.get(draft_topic.get_absolute_url())
+    assert response.status_code == 200
+    assert "Unpublished: only editors can see this topic." in response.text
+    response = client.get(draft_topic.scenarios.first().get_absolute_url())
+    assert "Unpublished: only editors can see this scenario." in response.text
+
+
 def test_a_wrong_slug_gets_a_helpful_404_page(client):
     response = client.get("/topics/no-such-topic/")
     assert response.status_code == 404
     assert "We could not find that page" in response.text
     assert 'href="/"' in response.text
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_pages_only_answer_safe_methods(client, outcomes, method):
+    topic = make_topic_with_scenarios(outcomes)
+    assert getattr(client, method)(topic.get_absolute_url()).status_code == 405
 
 
 def test_text_is_escaped(client, outcomes):
@@ -67,17 +138,20 @@ def test_text_is_escaped(client, outcomes):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-@pytest.mark.parametrize("page", ["home", "topic", "scenario"])
+@pytest.mark.parametrize("page", ["home", "topic", "scenario", "explore", "compare"])
 def test_query_count_does_not_grow_with_the_data(client, outcomes, page):
     def url() -> str:
         topic = make_topic_with_scenarios(outcomes)
+        first, second = topic.scenarios.all()[:2]
         return {
             "home": reverse("home"),
             "topic": topic.get_absolute_url(),
-            "scenario": topic.scenarios.first().get_absolute_url(),
+            "scenario": first.get_absolute_url(),
+            "explore": reverse("explore") + "?q=paragraph&sort=likelihood",
+            "compare": f"{reverse('compare')}?s={first.ref}&s={second.ref}",
         }[page]
 
     with_little_data = count_queries(client, url())
-    for _ in range(10):
+    for _ in range(59):  # ten times the seeds: 60 topics, 240 scenarios
         last = url()
     assert count_queries(client, last) == with_little_data
