@@ -39,10 +39,8 @@ class ExplorerForm(forms.Form):
     def filters(self) -> dict:
         """The valid filters, with invalid ones left out (call after is_valid())."""
         cleaned = dict(self.cleaned_data)
-        if not cleaned.get("sort"):
-            cleaned["sort"] = "relevance" if cleaned.get("q") else "topic"
-        if cleaned["sort"] == "relevance" and not cleaned.get("q"):
-            cleaned["sort"] = "topic"
+        # "Best match" is the default: ranked when there are search words, by topic otherwise.
+        cleaned["sort"] = cleaned.get("sort") or "relevance"
         return cleaned
 
     def ignored(self) -> list[str]:

@@ -156,7 +156,7 @@ class ScenarioQuerySet(PublishedQuerySet):
             scenarios = scenarios.search(q)
         by_topic = ["topic__order", "topic__title", "outcome__order"]
         orderings = {
-            "relevance": ["-rank", *by_topic],
+            "relevance": ["-rank", *by_topic] if q else by_topic,
             "likelihood": [F("likelihood").desc(nulls_last=True), *by_topic],
             "likelihood-asc": [F("likelihood").asc(nulls_last=True), *by_topic],
             "outcome": ["outcome__order", "topic__order", "topic__title"],

@@ -197,8 +197,7 @@ def _canonical_query(filters: dict) -> str:
     pairs += [("topic", slug) for slug in filters.get("topic") or ()]
     pairs += [("outcome", slug) for slug in filters.get("outcome") or ()]
     pairs += [("min", filters.get("min")), ("max", filters.get("max"))]
-    default_sort = "relevance" if filters.get("q") else "topic"
-    pairs.append(("sort", filters["sort"] if filters["sort"] != default_sort else None))
+    pairs.append(("sort", filters["sort"] if filters["sort"] != "relevance" else None))
     return urlencode([(key, value) for key, value in pairs if value not in (None, "")])
 
 

@@ -79,6 +79,16 @@ def test_search_finds_words_in_the_narrative_and_marks_them(client, world):
 def test_search_ranks_title_matches_first(client, world):
     make_scenario(title="Methane deal", narrative="Nothing else.", topic=make_topic(), outcome=make_outcome())
     assert titles(client.get(URL, {"q": "methane"}))[0] == "Methane deal"
+    assert titles(client.get(URL, {"q": "methane", "sort": "relevance"}))[0] == "Methane deal"
+    assert titles(client.get(URL, {"q": "methane", "sort": "topic"}))[0] == "Climate: Breakthrough"
+
+
+def test_an_explicit_sort_stays_in_the_address_and_the_default_does_not(client, world):
+    headers = {"HX-Request": "true"}
+    assert client.get(URL, {"q": "talks", "sort": "relevance"}, headers=headers)["HX-Push-Url"] == "/scenarios/?q=talks"
+    assert client.get(URL, {"q": "talks", "sort": "topic"}, headers=headers)["HX-Push-Url"] == (
+        "/scenarios/?q=talks&sort=topic"
+    )
 
 
 def test_search_combines_with_filters(client, world):
@@ -90,7 +100,7 @@ def test_search_combines_with_filters(client, world):
 
 def test_htmx_requests_get_only_the_results_and_the_tidy_url(client, world):
     response = client.get(
-        URL, {"q": "", "topic": "climate", "min": "", "max": "", "sort": "topic"}, headers={"HX-Request": "true"}
+        URL, {"q": "", "topic": "climate", "min": "", "max": "", "sort": "relevance"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="results"')

@@ -57,7 +57,7 @@ def test_scenario_page_unfurls_with_its_own_tags(client, scenario):
     ("url", "canonical", "title"),
     [
         ("/", "/", "diplomacy"),
-        ("/scenarios/?topic=arms-control&min=&sort=topic", "/scenarios/?topic=arms-control", "Explore scenarios"),
+        ("/scenarios/?topic=arms-control&min=&sort=relevance", "/scenarios/?topic=arms-control", "Explore scenarios"),
         ("/scenarios/?utm_source=x", "/scenarios/", "Explore scenarios"),
     ],
 )
