@@ -3,8 +3,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
+from diplomacy.accounts import views as accounts
+from diplomacy.annotations import views as annotations
+from diplomacy.annotations.feeds import RecentAnnotationsFeed, TopicAnnotationsFeed
 from diplomacy.scenarios import views
 from diplomacy.scenarios.feeds import RecentScenariosFeed
 from diplomacy.scenarios.sitemaps import SITEMAPS
@@ -15,9 +18,30 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),
+    path("topics/<slug:topic>/annotations.atom", TopicAnnotationsFeed(), name="topic_annotation_feed"),
     path("topics/<slug:topic>/<slug:scenario>/", views.scenario_detail, name="scenario"),
     path("topics/<slug:topic>/<slug:scenario>/preview.png", views.scenario_preview, name="scenario_preview"),
+    path(
+        "topics/<slug:topic>/<slug:scenario>/annotations/",
+        annotations.annotation_create,
+        name="annotation_create",
+    ),
+    path("annotations/<int:pk>/", annotations.annotation_permalink, name="annotation"),
+    path("annotations/<int:pk>/edit/", annotations.annotation_edit, name="annotation_edit"),
+    path("annotations/<int:pk>/delete/", annotations.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/flag/", annotations.annotation_flag, name="annotation_flag"),
+    path("annotations/<int:pk>/hide/", annotations.annotation_moderate, {"action": "hide"}, name="annotation_hide"),
+    path(
+        "annotations/<int:pk>/restore/",
+        annotations.annotation_moderate,
+        {"action": "restore"},
+        name="annotation_restore",
+    ),
+    path("me/annotations/", annotations.my_annotations, name="my_annotations"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("feeds/scenarios.atom", RecentScenariosFeed(), name="scenario_feed"),
+    path("feeds/annotations.atom", RecentAnnotationsFeed(), name="annotation_feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(settings.ADMIN_URL, admin.site.urls),

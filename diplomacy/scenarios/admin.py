@@ -4,6 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from diplomacy.annotations.admin import AnnotationInline
+from diplomacy.annotations.models import Annotation
+
 from .models import Factor, Influence, Outcome, Scenario, Source, Topic
 
 admin.site.site_header = "diplomacy — editors"
@@ -94,7 +97,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "narrative", "topic__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topic", "outcome", "sources"]
-    inlines = [InfluenceOnScenarioInline]
+    inlines = [InfluenceOnScenarioInline, AnnotationInline]
     actions = [publish, unpublish]
     fieldsets = [
         (None, {"fields": ["topic", "outcome", "title", "slug", "is_published"]}),
@@ -108,6 +111,17 @@ class ScenarioAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        # Annotations written here are the editor's own.
+        if formset.model is Annotation:
+            for annotation in formset.save(commit=False):
+                annotation.author_id = annotation.author_id or request.user.pk
+                annotation.save()
+            for annotation in formset.deleted_objects:
+                annotation.delete()
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 @admin.register(Factor)

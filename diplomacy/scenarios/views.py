@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
+
+from diplomacy.annotations.models import Annotation
+from diplomacy.annotations.views import thread_context
 
 from . import likelihood, previews
 from .forms import SORTS, ExplorerForm
@@ -75,8 +78,10 @@ def topic_detail(request: HttpRequest, topic: str) -> HttpResponse:
     topic_obj = Topic.objects.visible_to(request.user).filter(slug=topic).prefetch_related("sources").first()
     if topic_obj is None:
         return _redirect_renamed(request, topic)
+    public_annotations = Q(annotations__is_public=True, annotations__state=Annotation.State.SHOWN)
     scenarios = list(
         _scenarios_with_outcome(Scenario.objects.visible_to(request.user).filter(topic=topic_obj))
+        .annotate(annotation_count=Count("annotations", filter=public_annotations))
         .prefetch_related(_influences())
         .order_by("outcome__order")
     )
@@ -103,6 +108,7 @@ def topic_detail(request: HttpRequest, topic: str) -> HttpResponse:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResponse:
     scenario_obj = (
         Scenario.objects.visible_to(request.user)
@@ -132,8 +138,15 @@ def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResp
             type="article",
             image_path=reverse("scenario_preview", kwargs={"topic": topic, "scenario": scenario_obj.slug}),
         ),
+        **thread_context(request, scenario_obj),
     }
+    # htmx asks for just the thread (filter, order) or the next page of it ("load more").
+    if request.htmx and not request.htmx.history_restore_request and request.htmx.target in THREAD_PARTIALS:
+        return render(request, f"scenarios/scenario.html#{THREAD_PARTIALS[request.htmx.target]}", context)
     return render(request, "scenarios/scenario.html", context)
+
+
+THREAD_PARTIALS = {"thread": "thread", "thread-more": "thread-page"}
 
 
 def _first_sentence(text: str, limit: int = 180) -> str:

@@ -24,3 +24,73 @@
     );
   });
 })();
+
+// "Annotate this passage": select words in a scenario's narrative, and the form opens with
+// the quote filled in, plus a little text before and after so the quote can be found again.
+(function () {
+  "use strict";
+  var CONTEXT = 32;
+  var button = document.getElementById("annotate-selection");
+  if (!button) return;
+  var pending = null;
+
+  function narrative() { return document.getElementById("narrative"); }
+
+  // The narrative's text exactly as the server stores it: paragraphs joined by a blank line.
+  function paragraphs() { return Array.prototype.slice.call(narrative().querySelectorAll("p[data-offset]")); }
+  function fullText() { return paragraphs().map(function (p) { return p.textContent; }).join("\n\n"); }
+
+  function offsetOf(container, offset) {
+    var node = container.nodeType === Node.ELEMENT_NODE ? container : container.parentNode;
+    var p = node.closest("p[data-offset]");
+    if (!p || !narrative().contains(p)) return null;
+    var range = document.createRange();
+    range.selectNodeContents(p);
+    range.setEnd(container, offset);
+    return parseInt(p.dataset.offset, 10) + range.toString().length;
+  }
+
+  function currentSelection() {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+    var range = selection.getRangeAt(0);
+    var start = offsetOf(range.startContainer, range.startOffset);
+    var end = offsetOf(range.endContainer, range.endOffset);
+    if (start === null || end === null || end <= start) return null;
+    var text = fullText();
+    var exact = text.slice(start, end);
+    var trimmedStart = start + (exact.length - exact.replace(/^\s+/, "").length);
+    var trimmedEnd = end - (exact.length - exact.replace(/\s+$/, "").length);
+    if (trimmedEnd <= trimmedStart) return null;
+    return {
+      exact: text.slice(trimmedStart, trimmedEnd),
+      prefix: text.slice(Math.max(0, trimmedStart - CONTEXT), trimmedStart),
+      suffix: text.slice(trimmedEnd, trimmedEnd + CONTEXT),
+      rect: range.getBoundingClientRect()
+    };
+  }
+
+  function update() {
+    pending = narrative() ? currentSelection() : null;
+    if (!pending) { button.hidden = true; return; }
+    button.hidden = false;
+    button.style.setProperty("--x", (window.scrollX + pending.rect.left) + "px");
+    button.style.setProperty("--y", (window.scrollY + pending.rect.bottom + 6) + "px");
+  }
+
+  document.addEventListener("selectionchange", function () { window.clearTimeout(update.timer); update.timer = window.setTimeout(update, 150); });
+
+  button.addEventListener("click", function () {
+    var form = document.getElementById("annotate");
+    if (!pending || !form) return;
+    var fields = { quote: pending.exact, quote_prefix: pending.prefix, quote_suffix: pending.suffix };
+    Object.keys(fields).forEach(function (name) {
+      var input = form.querySelector('[name="' + name + '"]');
+      if (input) input.value = fields[name];
+    });
+    button.hidden = true;
+    form.scrollIntoView({ behavior: "smooth", block: "start" });
+    var body = form.querySelector('[name="body"]');
+    if (body) body.focus({ preventScroll: true });
+  });
+})();

@@ -12,9 +12,14 @@ pytestmark = pytest.mark.django_db
 CONTENT = ["topic", "outcome", "scenario", "factor", "influence", "source"]
 
 
-def test_the_editors_group_has_exactly_the_content_permissions():
-    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
-    assert codenames == {f"{action}_{model}" for model in CONTENT for action in ("add", "change", "delete", "view")}
+def test_the_editors_group_has_exactly_the_content_and_moderation_permissions():
+    permissions = Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename")
+    content = {
+        ("scenarios", f"{action}_{model}") for model in CONTENT for action in ("add", "change", "delete", "view")
+    }
+    annotating = {("annotations", f"{action}_annotation") for action in ("add", "change", "delete", "view")}
+    moderating = {("annotations", c) for c in ("moderate_annotation", "view_flag", "view_moderationevent")}
+    assert set(permissions) == content | annotating | moderating
 
 
 @pytest.mark.parametrize("model", CONTENT)

@@ -1,0 +1,1 @@
+"""Annotations: contributors' and editors' remarks on scenarios, and their moderation."""

@@ -1,0 +1,96 @@
+"""Anchored quotes: find a quoted passage in a narrative again, and draw the narrative with highlights.
+
+A quote is kept as its exact words plus a little text before and after them (like
+the W3C TextQuoteSelector), so that it is found again where the words occur more
+than once, and still found after edits elsewhere in the text. When the words are
+gone the annotation is "detached": it keeps its quote but has no place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+PARAGRAPH_BREAK = "\n\n"
+CONTEXT = 32  # characters of prefix and suffix the browser sends with a quote
+
+
+@dataclass(frozen=True)
+class Anchor:
+    annotation_id: int
+    start: int
+    end: int
+    href: str
+
+
+def locate(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
+    """Where the quote stands in `text`: (start, end), or None if the exact words are gone."""
+    if not exact:
+        return None
+    best, best_score = None, -1
+    start = text.find(exact)
+    while start != -1:
+        end = start + len(exact)
+        score = _common_suffix(text[max(0, start - len(prefix)) : start], prefix) + _common_prefix(
+            text[end : end + len(suffix)], suffix
+        )
+        if score > best_score:
+            best, best_score = (start, end), score
+        start = text.find(exact, start + 1)
+    return best
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
+
+
+def render_narrative(text: str, anchors: list[Anchor]) -> SafeString:
+    """The narrative as paragraphs, each with its offset in the text, annotated passages highlighted.
+
+    Each highlighted run links to the annotation that covers it (the earliest-starting
+    one where passages overlap). Every piece of text is escaped.
+    """
+    html = []
+    offset = 0
+    for paragraph in text.split(PARAGRAPH_BREAK):
+        end = offset + len(paragraph)
+        inside = sorted(
+            (a for a in anchors if a.start < end and a.end > offset), key=lambda a: (a.start, a.annotation_id)
+        )
+        html.append(f'<p data-offset="{offset}">{_highlight(paragraph, offset, inside)}</p>')
+        offset = end + len(PARAGRAPH_BREAK)
+    return mark_safe("\n".join(html))  # noqa: S308 (every piece of text is escaped in _highlight)
+
+
+def _highlight(paragraph: str, offset: int, anchors: list[Anchor]) -> str:
+    cuts = {0, len(paragraph)}
+    for anchor in anchors:
+        cuts.add(max(0, anchor.start - offset))
+        cuts.add(min(len(paragraph), anchor.end - offset))
+    points = sorted(cuts)
+    out = []
+    for left, right in pairwise(points):
+        # An empty target where each passage begins, so every annotation can link back to it.
+        out += [f'<span id="passage-{a.annotation_id}"></span>' for a in anchors if a.start - offset == left]
+        piece = escape(paragraph[left:right])
+        covering = [a for a in anchors if a.start - offset <= left and a.end - offset >= right]
+        if not covering:
+            out.append(piece)
+            continue
+        ids = " ".join(str(a.annotation_id) for a in covering)
+        out.append(
+            f'<a class="passage" href="{escape(covering[0].href)}" data-annotations="{ids}"><mark>{piece}</mark></a>'
+        )
+    return "".join(out)

@@ -1,0 +1,183 @@
+"""Annotations on scenarios, the flags readers raise on them, and editors' moderation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from diplomacy.scenarios.models import Scenario
+
+from . import anchoring
+from .markdown import render_markdown
+
+BODY_MAX = 10_000
+QUOTE_MAX = 1_000
+CONTEXT_MAX = 200
+RATE_LIMIT = 20  # annotations a user may post …
+RATE_WINDOW = timedelta(minutes=1)  # … in this long
+
+
+class WebLinkField(models.URLField):
+    """An http(s) link; a link typed without a scheme is taken to be https (as Django 6 will)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Public, shown annotations for everyone; plus, for a user, their own (private or hidden);
+        plus, for editors, hidden public ones. Private ones are never shown to anyone but their author."""
+        shown = Q(is_public=True, state=Annotation.State.SHOWN)
+        if not user.is_authenticated:
+            return self.filter(shown)
+        if user.has_perm("annotations.moderate_annotation"):
+            shown = Q(is_public=True)
+        return self.filter(shown | Q(author=user))
+
+    def public(self):
+        return self.filter(is_public=True, state=Annotation.State.SHOWN, scenario__in=Scenario.objects.published())
+
+    def with_open_flags(self):
+        return self.annotate(open_flags=Count("flags", filter=Q(flags__cleared_at__isnull=True)))
+
+
+class Annotation(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        EVIDENCE = "evidence", "Evidence"
+        COUNTERPOINT = "counterpoint", "Counterpoint"
+        QUESTION = "question", "Question"
+        EDITORS_NOTE = "editors-note", "Editor’s note"
+
+    class State(models.TextChoices):
+        SHOWN = "shown", "Shown"
+        HIDDEN = "hidden", "Hidden by an editor"
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    body = models.TextField(
+        max_length=BODY_MAX, help_text="Markdown: *emphasis*, **strong**, [links](https://…), lists, > quotes."
+    )
+    body_html = models.TextField(editable=False, help_text="The body rendered and sanitized; kept in step on save.")
+    quote = models.TextField("quoted passage", max_length=QUOTE_MAX, blank=True)
+    quote_prefix = models.CharField(max_length=CONTEXT_MAX, blank=True)
+    quote_suffix = models.CharField(max_length=CONTEXT_MAX, blank=True)
+    source_url = WebLinkField("source link", max_length=500, blank=True)
+    is_public = models.BooleanField("public", default=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SHOWN)
+    moderation_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("moderate_annotation", "Can hide and restore annotations and clear flags")]
+        indexes = [
+            models.Index(fields=["scenario", "is_public", "state", "-created_at"], name="annotation_thread"),
+            models.Index(fields=["author", "-created_at"], name="annotation_by_author"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author} on {self.scenario}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotation", kwargs={"pk": self.pk})
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.state == self.State.HIDDEN
+
+    @property
+    def is_editors_note(self) -> bool:
+        return self.kind == self.Kind.EDITORS_NOTE
+
+    def locate(self, narrative: str) -> tuple[int, int] | None:
+        return anchoring.locate(narrative, self.quote, self.quote_prefix, self.quote_suffix)
+
+    def edit(self, **fields) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.edited_at = timezone.now()
+        self.save()
+
+    def hide(self, *, by, reason: str) -> None:
+        self.state = self.State.HIDDEN
+        self.moderation_reason = reason
+        self.save(update_fields=["state", "moderation_reason"])
+        ModerationEvent.objects.create(annotation=self, editor=by, action=ModerationEvent.Action.HIDE, reason=reason)
+
+    def restore(self, *, by, reason: str) -> None:
+        self.state = self.State.SHOWN
+        self.moderation_reason = ""
+        self.save(update_fields=["state", "moderation_reason"])
+        ModerationEvent.objects.create(annotation=self, editor=by, action=ModerationEvent.Action.RESTORE, reason=reason)
+
+    def clear_flags(self, *, by, reason: str) -> int:
+        cleared = self.flags.filter(cleared_at__isnull=True).update(cleared_at=timezone.now())
+        ModerationEvent.objects.create(
+            annotation=self, editor=by, action=ModerationEvent.Action.CLEAR_FLAGS, reason=reason
+        )
+        return cleared
+
+    def flag(self, *, by) -> bool:
+        """Flag for moderation, once per user; False if this user had flagged it already."""
+        _, created = Flag.objects.get_or_create(annotation=self, user=by)
+        return created
+
+    @classmethod
+    def posted_too_often(cls, user) -> bool:
+        """True when the user has posted RATE_LIMIT annotations within RATE_WINDOW."""
+        since = timezone.now() - RATE_WINDOW
+        return cls.objects.filter(author=user, created_at__gte=since).count() >= RATE_LIMIT
+
+
+class Flag(models.Model):
+    """A signed-in reader's request that editors look at an annotation."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    created_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["annotation", "user"], name="flag_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} flagged #{self.annotation_id}"
+
+
+class ModerationEvent(models.Model):
+    """What an editor did to an annotation, and why."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hid"
+        RESTORE = "restore", "Restored"
+        CLEAR_FLAGS = "clear-flags", "Cleared flags on"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="moderation_events")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.CharField(max_length=300)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.editor} {self.get_action_display().lower()} #{self.annotation_id}: {self.reason}"
