@@ -78,3 +78,10 @@ def make_topic_with_scenarios(outcomes: list[Outcome], **fields) -> Topic:
         scenario.sources.add(make_source())
         make_influence(scenario)
     return topic
+
+
+def make_annotation(scenario: Scenario, author, **fields):
+    from diplomacy.annotations.models import Annotation
+
+    defaults = {"kind": Annotation.Kind.NOTE, "body": "A *thought* on this scenario."}
+    return Annotation.objects.create(scenario=scenario, author=author, **defaults | fields)

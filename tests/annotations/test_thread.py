@@ -1,0 +1,139 @@
+"""The thread on the scenario page: editor's notes first, order, filter, count, paging, permalinks."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from diplomacy.annotations.models import Annotation
+from tests.factories import make_annotation, make_topic_with_scenarios
+from tests.utils import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def bodies(response) -> list[str]:
+    return [a.body for a in response.context["annotations"]]
+
+
+def at(minutes_ago: int):
+    return timezone.now() - timedelta(minutes=minutes_ago)
+
+
+@pytest.fixture
+def thread(scenario, contributor, other_contributor, editor):
+    make_annotation(scenario, contributor, body="old note", created_at=at(30))
+    make_annotation(scenario, other_contributor, body="middle question", kind="question", created_at=at(20))
+    make_annotation(scenario, contributor, body="new evidence", kind="evidence", created_at=at(10))
+    make_annotation(scenario, editor, body="a note from the editors", kind="editors-note", created_at=at(5))
+    return scenario
+
+
+def test_editors_notes_come_first_and_apart_then_newest_first(client, thread):
+    response = client.get(thread.get_absolute_url())
+    assert [a.body for a in response.context["editors_notes"]] == ["a note from the editors"]
+    assert bodies(response) == ["new evidence", "middle question", "old note"]
+    text = response.text
+    assert text.index("a note from the editors") < text.index("new evidence")
+    assert 'id="annotation-count" class="count">4<' in text
+
+
+def test_readers_can_read_oldest_first_and_filter_by_kind(client, thread):
+    assert bodies(client.get(thread.get_absolute_url(), {"order": "oldest"})) == [
+        "old note",
+        "middle question",
+        "new evidence",
+    ]
+    assert bodies(client.get(thread.get_absolute_url(), {"kind": "question"})) == ["middle question"]
+
+
+@pytest.mark.parametrize("query", ["kind=poem", "order=sideways", "page=x", "page=-1", "kind=editors-note"])
+def test_odd_thread_parameters_are_ignored(client, thread, query):
+    response = client.get(f"{thread.get_absolute_url()}?{query}")
+    assert response.status_code == 200
+    assert len(bodies(response)) == 3
+
+
+def test_htmx_gets_just_the_thread_when_filtering(client, thread):
+    response = client.get(
+        thread.get_absolute_url(), {"kind": "evidence"}, headers={"HX-Request": "true", "HX-Target": "thread"}
+    )
+    assert response.text.lstrip().startswith('<div id="thread"')
+    assert "new evidence" in response.text and "old note" not in response.text
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_thread_is_paged_and_load_more_brings_the_next_page(client, scenario, contributor):
+    for n in range(25):
+        make_annotation(scenario, contributor, body=f"note {n:02}", created_at=at(100 - n))
+    first = client.get(scenario.get_absolute_url())
+    assert len(bodies(first)) == 20
+    assert bodies(first)[0] == "note 24"
+    assert 'href="?page=2#annotations"' in first.text
+    more = client.get(
+        scenario.get_absolute_url(), {"page": 2}, headers={"HX-Request": "true", "HX-Target": "thread-more"}
+    )
+    assert more.text.lstrip().startswith('<li id="annotation-')
+    assert [f"note {n:02}" in more.text for n in (4, 0)] == [True, True]
+    assert "Load more" not in more.text
+    plain = client.get(scenario.get_absolute_url(), {"page": 2})
+    assert "← Newer annotations" in plain.text
+
+
+def test_a_permalink_leads_to_the_annotation_on_its_page_of_the_thread(client, scenario, contributor):
+    oldest = make_annotation(scenario, contributor, body="the oldest", created_at=at(500))
+    for n in range(25):
+        make_annotation(scenario, contributor, created_at=at(100 - n))
+    newest = Annotation.objects.order_by("-created_at").first()
+    assert client.get(newest.get_absolute_url())["Location"] == f"{scenario.get_absolute_url()}#annotation-{newest.pk}"
+    location = client.get(oldest.get_absolute_url())["Location"]
+    assert location == f"{scenario.get_absolute_url()}?page=2#annotation-{oldest.pk}"
+    assert "the oldest" in client.get(location.split("#")[0]).text
+
+
+def test_annotations_on_unpublished_scenarios_are_not_found(client, contributor, outcomes):
+    topic = make_topic_with_scenarios(outcomes, is_published=False)
+    annotation = make_annotation(topic.scenarios.first(), contributor)
+    assert client.get(annotation.get_absolute_url()).status_code == 404
+
+
+def test_a_detached_quote_is_kept_and_marked(client, scenario, contributor):
+    make_annotation(scenario, contributor, quote="a prisoner exchange", body="About swaps")
+    scenario.narrative = "The narrative was rewritten entirely."
+    scenario.save()
+    page = client.get(scenario.get_absolute_url()).text
+    assert "About swaps" in page
+    assert "Detached: the narrative no longer has these words" in page
+    assert "a prisoner exchange" in page
+
+
+def test_topic_pages_count_each_scenarios_public_annotations(client, scenario, contributor):
+    make_annotation(scenario, contributor)
+    make_annotation(scenario, contributor)
+    make_annotation(scenario, contributor, is_public=False)
+    make_annotation(scenario, contributor, state="hidden")
+    page = client.get(scenario.topic.get_absolute_url())
+    assert page.context["scenarios"][0].annotation_count == 2
+    assert ">2 annotations</a>" in page.text
+
+
+def test_the_scenario_page_runs_the_same_queries_with_1000_annotations(client, scenario, contributor, editor):
+    make_annotation(scenario, contributor, quote="a prisoner exchange")
+    make_annotation(scenario, editor, kind="editors-note")
+    client.force_login(contributor)
+    few = count_queries(client, scenario.get_absolute_url())
+    Annotation.objects.bulk_create(
+        Annotation(
+            scenario=scenario,
+            author=contributor if n % 2 else editor,
+            body=f"note {n}",
+            body_html=f"<p>note {n}</p>",
+            quote="sanctions stay in place" if n % 3 == 0 else "",
+            kind="editors-note" if n % 100 == 0 else "note",
+            is_public=n % 7 != 0,
+        )
+        for n in range(1000)
+    )
+    assert count_queries(client, scenario.get_absolute_url()) == few
+    assert count_queries(client, scenario.get_absolute_url() + "?page=3&kind=note&order=oldest") == few
