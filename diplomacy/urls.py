@@ -8,6 +8,7 @@ from django.urls import include, path
 from diplomacy.accounts import views as accounts
 from diplomacy.annotations import views as annotations
 from diplomacy.annotations.feeds import RecentAnnotationsFeed, TopicAnnotationsFeed
+from diplomacy.core.views import healthz
 from diplomacy.scenarios import views
 from diplomacy.scenarios.feeds import RecentScenariosFeed
 from diplomacy.scenarios.sitemaps import SITEMAPS
@@ -44,5 +45,6 @@ urlpatterns = [
     path("feeds/annotations.atom", RecentAnnotationsFeed(), name="annotation_feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

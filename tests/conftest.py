@@ -2,8 +2,17 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from tests.factories import make_outcome
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as each starts with an empty database."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

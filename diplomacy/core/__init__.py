@@ -1,0 +1,1 @@
+"""What every page shares: the health check, the anonymous page cache and its content version."""
