@@ -144,6 +144,9 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one request writes; IMMEDIATE avoids
     # "database is locked" errors when two transactions upgrade to writes at once.
+    # Keep connections open between requests: opening one (and setting its pragmas) costs more than a page.
+    _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600)
+    _database["CONN_HEALTH_CHECKS"] = True
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",

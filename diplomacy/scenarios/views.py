@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -16,6 +17,8 @@ from django_htmx.http import push_url
 
 from diplomacy.annotations.models import Annotation
 from diplomacy.annotations.views import thread_context
+from diplomacy.core.cache import fragment
+from diplomacy.core.models import ContentVersion
 
 from . import likelihood, previews
 from .forms import SORTS, ExplorerForm
@@ -44,21 +47,25 @@ def _influences():
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    topics = list(Topic.objects.published())
-    outcomes = list(Outcome.objects.all())
-    scenarios = list(Scenario.objects.published().select_related("outcome").only(*_MATRIX_FIELDS))
-    rows = outcome_matrix(topics, outcomes, scenarios)
-    for topic, cells in rows:
-        estimates = {cell.pk: cell.likelihood for cell in cells if cell}
-        lead = likelihood.leading(estimates)
-        topic.leading = next((cell for cell in cells if cell and cell.pk == lead), None)
     meta = PageMeta(
         title=settings.SITE_NAME,
         description="Explore the possible outcomes of US–Russia leader talks, topic by topic: "
         "scenarios, signposts, the forces at work, and editors’ illustrative likelihoods.",
         path=reverse("home"),
     )
-    return render(request, "scenarios/home.html", {"rows": rows, "outcomes": outcomes, "meta": meta})
+
+    def build() -> str:
+        topics = list(Topic.objects.published())
+        outcomes = list(Outcome.objects.all())
+        scenarios = list(Scenario.objects.published().select_related("outcome").only(*_MATRIX_FIELDS))
+        rows = outcome_matrix(topics, outcomes, scenarios)
+        for topic, cells in rows:
+            lead = likelihood.leading({cell.pk: cell.likelihood for cell in cells if cell})
+            topic.leading = next((cell for cell in cells if cell and cell.pk == lead), None)
+        return render_to_string("scenarios/home.html#main", {"rows": rows, "outcomes": outcomes}, request)
+
+    main = fragment(ContentVersion.current(), "home", (), build)
+    return render(request, "scenarios/home.html", {"main": main, "meta": meta})
 
 
 _MATRIX_FIELDS = [
@@ -75,36 +82,43 @@ _MATRIX_FIELDS = [
 
 @require_safe
 def topic_detail(request: HttpRequest, topic: str) -> HttpResponse:
-    topic_obj = Topic.objects.visible_to(request.user).filter(slug=topic).prefetch_related("sources").first()
-    if topic_obj is None:
+    def build() -> dict | None:
+        topic_obj = Topic.objects.visible_to(request.user).filter(slug=topic).prefetch_related("sources").first()
+        if topic_obj is None:
+            return None
+        public_annotations = Q(annotations__is_public=True, annotations__state=Annotation.State.SHOWN)
+        scenarios = list(
+            _scenarios_with_outcome(Scenario.objects.visible_to(request.user).filter(topic=topic_obj))
+            .annotate(annotation_count=Count("annotations", filter=public_annotations))
+            .prefetch_related(_influences())
+            .order_by("outcome__order")
+        )
+        for scenario in scenarios:
+            scenario.topic = topic_obj
+        neighbours = list(Topic.objects.visible_to(request.user).only("pk", "slug", "title", "order"))
+        index = next(i for i, item in enumerate(neighbours) if item.pk == topic_obj.pk)
+        context = {
+            "topic": topic_obj,
+            "scenarios": scenarios,
+            "factors": influences_by_factor(scenarios),
+            "estimated": likelihood.total(s.likelihood for s in scenarios),
+            "previous": neighbours[index - 1] if index > 0 else None,
+            "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
+            "meta": PageMeta(
+                title=topic_obj.title,
+                description=topic_obj.summary,
+                path=topic_obj.get_absolute_url(),
+                type="article",
+                image_path=reverse("topic_preview", kwargs={"topic": topic_obj.slug}),
+            ),
+        }
+        return {"main": render_to_string("scenarios/topic.html#main", context, request), "meta": context["meta"]}
+
+    preview = request.user.has_perm("scenarios.change_topic")
+    page = fragment(ContentVersion.current(), "topic", (topic, preview), build)
+    if page is None:
         return _redirect_renamed(request, topic)
-    public_annotations = Q(annotations__is_public=True, annotations__state=Annotation.State.SHOWN)
-    scenarios = list(
-        _scenarios_with_outcome(Scenario.objects.visible_to(request.user).filter(topic=topic_obj))
-        .annotate(annotation_count=Count("annotations", filter=public_annotations))
-        .prefetch_related(_influences())
-        .order_by("outcome__order")
-    )
-    for scenario in scenarios:
-        scenario.topic = topic_obj
-    neighbours = list(Topic.objects.visible_to(request.user).only("pk", "slug", "title", "order"))
-    index = next(i for i, item in enumerate(neighbours) if item.pk == topic_obj.pk)
-    context = {
-        "topic": topic_obj,
-        "scenarios": scenarios,
-        "factors": influences_by_factor(scenarios),
-        "estimated": likelihood.total(s.likelihood for s in scenarios),
-        "previous": neighbours[index - 1] if index > 0 else None,
-        "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
-        "meta": PageMeta(
-            title=topic_obj.title,
-            description=topic_obj.summary,
-            path=topic_obj.get_absolute_url(),
-            type="article",
-            image_path=reverse("topic_preview", kwargs={"topic": topic_obj.slug}),
-        ),
-    }
-    return render(request, "scenarios/topic.html", context)
+    return render(request, "scenarios/topic.html", page)
 
 
 @require_safe
@@ -114,22 +128,12 @@ def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResp
         Scenario.objects.visible_to(request.user)
         .filter(topic__in=Topic.objects.visible_to(request.user), topic__slug=topic, slug=scenario)
         .select_related("topic", "outcome")
-        .prefetch_related(_influences(), "sources")
         .first()
     )
     if scenario_obj is None:
         return _redirect_renamed(request, topic, scenario)
-    siblings = list(
-        _scenarios_with_outcome(Scenario.objects.visible_to(request.user))
-        .filter(topic=scenario_obj.topic)
-        .exclude(pk=scenario_obj.pk)
-        .order_by("outcome__order")
-    )
-    for sibling in siblings:
-        sibling.topic = scenario_obj.topic
     context = {
         "scenario": scenario_obj,
-        "siblings": siblings,
         "meta": PageMeta(
             title=f"{scenario_obj.title} ({scenario_obj.topic.title})",
             description=f"{scenario_obj.outcome.name} on {scenario_obj.topic.title}: "
@@ -143,6 +147,31 @@ def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResp
     # htmx asks for just the thread (filter, order) or the next page of it ("load more").
     if request.htmx and not request.htmx.history_restore_request and request.htmx.target in THREAD_PARTIALS:
         return render(request, f"scenarios/scenario.html#{THREAD_PARTIALS[request.htmx.target]}", context)
+
+    def build() -> dict:
+        # What every reader sees alike: rebuilt only after a change to the content.
+        siblings = list(
+            _scenarios_with_outcome(Scenario.objects.visible_to(request.user))
+            .filter(topic=scenario_obj.topic)
+            .exclude(pk=scenario_obj.pk)
+            .order_by("outcome__order")
+        )
+        for sibling in siblings:
+            sibling.topic = scenario_obj.topic
+        parts = {
+            "scenario": scenario_obj,
+            "siblings": siblings,
+            "influences": scenario_obj.influences.select_related("factor"),
+            "sources": scenario_obj.sources.all(),
+            "meta": context["meta"],
+        }
+        return {
+            "head": render_to_string("scenarios/scenario.html#head", parts, request),
+            "body": render_to_string("scenarios/scenario.html#body", parts, request),
+        }
+
+    preview = request.user.has_perm("scenarios.change_scenario")
+    context |= fragment(ContentVersion.current(), "scenario", (scenario_obj.pk, preview), build)
     return render(request, "scenarios/scenario.html", context)
 
 

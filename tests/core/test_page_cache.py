@@ -22,7 +22,7 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_with_one_query(client
     second = client.get(topic.get_absolute_url())
     assert second["X-Cache"] == "hit"
     assert second.content == first.content
-    assert count_queries(client, topic.get_absolute_url()) == 1  # the content version
+    assert count_queries(client, topic.get_absolute_url(), cached=True) == 1  # the content version
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,20 @@ def test_signed_in_users_always_get_a_fresh_page(client, topic, contributor):
     client.force_login(contributor)
     assert "X-Cache" not in client.get(topic.get_absolute_url())
     assert "X-Cache" not in client.get(topic.get_absolute_url())
+
+
+def test_signed_in_users_get_shared_fragments_that_follow_changes(client, topic, contributor):
+    client.force_login(contributor)
+    scenario = topic.scenarios.first()
+    full = count_queries(client, scenario.get_absolute_url())
+    assert count_queries(client, scenario.get_absolute_url(), cached=True) < full
+    scenario.implications = "Brand new implications."
+    scenario.save()
+    assert "Brand new implications." in client.get(scenario.get_absolute_url()).text
+    topic.title = "Renamed for the fragments"
+    topic.save()
+    assert "Renamed for the fragments" in client.get(topic.get_absolute_url()).text
+    assert "Renamed for the fragments" in client.get("/").text
 
 
 def test_htmx_fragments_and_full_pages_are_cached_apart(client, topic):
