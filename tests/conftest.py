@@ -1,5 +1,7 @@
 """Fixtures shared by every test: a fixed cast of users and a small world of content."""
 
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -15,11 +17,25 @@ def empty_cache():
     cache.clear()
 
 
+def editors_group() -> Group:
+    """The group the migrations make. Transactional tests (browser tests) empty every table
+    after they run, the group included, so make it again the way the migrations do."""
+    from django.apps import apps
+
+    for migration in (
+        "diplomacy.scenarios.migrations.0002_editors_group",
+        "diplomacy.annotations.migrations.0002_editors_permissions",
+    ):
+        module = importlib.import_module(migration)
+        (getattr(module, "create_editors_group", None) or module.grant)(apps, None)
+    return Group.objects.get(name="Editors")
+
+
 @pytest.fixture
 def editor(db) -> User:
     """Staff in the Editors group, not a superuser: what a real editor is."""
     user = User.objects.create_user("editor", "editor@example.org", "editor-password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 

@@ -56,8 +56,12 @@ def _mark_for(user, annotations, narrative: str) -> None:
         annotation.flagged_by_me = annotation.pk in flagged
 
 
-def narrative_html(user, scenario: Scenario, on_page: set[int] = frozenset()):
-    """The narrative with the passages of the annotations this user can see highlighted."""
+def narrative_html(user, scenario: Scenario):
+    """The narrative with the passages of the annotations this user can see highlighted.
+
+    Each highlight links to its annotation's permalink, which works from anywhere; on the
+    page, site.js turns the click into a jump to the annotation when it is already shown.
+    """
     quoted = (
         Annotation.objects.visible_to(user)
         .filter(scenario=scenario)
@@ -69,8 +73,7 @@ def narrative_html(user, scenario: Scenario, on_page: set[int] = frozenset()):
     for pk, quote, prefix, suffix in quoted:
         found = Annotation(quote=quote, quote_prefix=prefix, quote_suffix=suffix).locate(scenario.narrative)
         if found:
-            href = f"#annotation-{pk}" if pk in on_page else reverse("annotation", kwargs={"pk": pk})
-            anchors.append(Anchor(pk, *found, href))
+            anchors.append(Anchor(pk, *found, reverse("annotation", kwargs={"pk": pk})))
     return render_narrative(scenario.narrative, anchors)
 
 
@@ -97,7 +100,7 @@ def thread_context(request: HttpRequest, scenario: Scenario) -> dict:
         "thread": params,
         "thread_query": query,
         "kinds": [c for c in Annotation.Kind.choices if c[0] != Annotation.Kind.EDITORS_NOTE],
-        "narrative_html": narrative_html(request.user, scenario, {a.pk for a in editors_notes + annotations}),
+        "narrative_html": narrative_html(request.user, scenario),
         "form": form,
     }
 
@@ -175,7 +178,7 @@ def annotation_create(request: HttpRequest, topic: str, scenario: str) -> HttpRe
         "annotation": annotation,
         "form": AnnotationForm(scenario=scenario_obj, user=request.user),
         "annotation_count": Annotation.objects.visible_to(request.user).filter(scenario=scenario_obj).count(),
-        "narrative_html": narrative_html(request.user, scenario_obj, {annotation.pk}),
+        "narrative_html": narrative_html(request.user, scenario_obj),
     }
     return render(request, "annotations/created.html", context)
 

@@ -94,3 +94,19 @@
     if (body) body.focus({ preventScroll: true });
   });
 })();
+
+// A highlighted passage links to its annotation's permalink (which works from anywhere);
+// when that annotation is already on the page, jump to it instead of loading the page again.
+document.addEventListener("click", function (event) {
+  "use strict";
+  var passage = event.target.closest("a.passage[data-annotations]");
+  if (!passage) return;
+  var ids = passage.dataset.annotations.split(" ");
+  for (var i = 0; i < ids.length; i++) {
+    if (document.getElementById("annotation-" + ids[i])) {
+      event.preventDefault();
+      window.location.hash = "annotation-" + ids[i];
+      return;
+    }
+  }
+});

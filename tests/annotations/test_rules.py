@@ -49,7 +49,7 @@ def test_with_htmx_the_new_annotation_comes_back_with_a_fresh_form_count_and_hig
     assert 'hx-swap-oob="afterbegin:#thread-list"' in response.text
     assert f'id="annotation-{annotation.pk}"' in response.text
     assert '<span id="annotation-count" class="count" hx-swap-oob="true">1</span>' in response.text
-    assert f'href="#annotation-{annotation.pk}" data-annotations="{annotation.pk}"><mark>within weeks</mark>' in (
+    assert f'href="/annotations/{annotation.pk}/" data-annotations="{annotation.pk}"><mark>within weeks</mark>' in (
         response.text
     )
 
