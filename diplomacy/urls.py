@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("scenarios/", views.explore, name="explore"),
     path("compare/", views.compare, name="compare"),
+    path("topics/", views.topic_index, name="topics"),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),
     path("topics/<slug:topic>/annotations.atom", TopicAnnotationsFeed(), name="topic_annotation_feed"),

@@ -85,7 +85,18 @@ class Annotation(models.Model):
         ordering = ["-created_at", "-pk"]
         permissions = [("moderate_annotation", "Can hide and restore annotations and clear flags")]
         indexes = [
-            models.Index(fields=["scenario", "is_public", "state", "-created_at"], name="annotation_thread"),
+            # The thread, newest first, with what visibility needs in the index itself (PostgreSQL
+            # covers the filter columns; elsewhere it is a plain index on the first three).
+            models.Index(
+                fields=["scenario", "-created_at", "-id"],
+                include=["is_public", "state", "author", "kind"],
+                name="annotation_thread",
+            ),
+            # Only a few annotations quote a passage or are editor's notes: small partial indexes find them.
+            models.Index(fields=["scenario", "-created_at"], condition=~Q(quote=""), name="annotation_quoted"),
+            models.Index(
+                fields=["scenario", "-created_at"], condition=Q(kind="editors-note"), name="annotation_editors_notes"
+            ),
             models.Index(fields=["author", "-created_at"], name="annotation_by_author"),
         ]
 

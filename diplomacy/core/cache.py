@@ -17,7 +17,7 @@ from django.urls import Resolver404, resolve
 
 from .models import ContentVersion
 
-CACHED_PAGES = {"home", "topic", "scenario", "explore", "compare"}
+CACHED_PAGES = {"home", "topics", "topic", "scenario", "explore", "compare"}
 TIMEOUT = 60 * 60
 VARYING_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Language", "X-Robots-Tag")

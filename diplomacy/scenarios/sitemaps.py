@@ -23,7 +23,7 @@ class PagesSitemap(_CanonicalSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "explore"]
+        return ["home", "topics", "explore"]
 
     def location(self, item):
         return reverse(item)

@@ -34,6 +34,8 @@ from .models import (
 from .text import highlight, marked
 
 EXPLORER_PAGE_SIZE = 30
+HOME_TOPICS = 12  # the home page stays small however many topics there are; /topics/ lists them all
+TOPICS_PAGE = 25
 COMPARE_MAX = 4
 
 
@@ -55,17 +57,41 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
     def build() -> str:
-        topics = list(Topic.objects.published())
-        outcomes = list(Outcome.objects.all())
-        scenarios = list(Scenario.objects.published().select_related("outcome").only(*_MATRIX_FIELDS))
-        rows = outcome_matrix(topics, outcomes, scenarios)
-        for topic, cells in rows:
-            lead = likelihood.leading({cell.pk: cell.likelihood for cell in cells if cell})
-            topic.leading = next((cell for cell in cells if cell and cell.pk == lead), None)
-        return render_to_string("scenarios/home.html#main", {"rows": rows, "outcomes": outcomes}, request)
+        published = Topic.objects.published()
+        context = _matrix(list(published[:HOME_TOPICS])) | {"topic_count": published.count()}
+        return render_to_string("scenarios/home.html#main", context, request)
 
     main = fragment(ContentVersion.current(), "home", (), build)
     return render(request, "scenarios/home.html", {"main": main, "meta": meta})
+
+
+@require_safe
+def topic_index(request: HttpRequest) -> HttpResponse:
+    """Every topic, with its row of the matrix, a page at a time."""
+    page = Paginator(Topic.objects.published(), TOPICS_PAGE).get_page(request.GET.get("page"))
+    query = f"?page={page.number}" if page.number > 1 else ""
+    meta = PageMeta(
+        title="All topics",
+        description="Every topic of the talks and how likely each outcome is.",
+        path=reverse("topics") + query,
+    )
+
+    def build() -> str:
+        return render_to_string("scenarios/topics.html#main", _matrix(list(page)) | {"page": page}, request)
+
+    main = fragment(ContentVersion.current(), "topics", (page.number,), build)
+    return render(request, "scenarios/topics.html", {"main": main, "meta": meta})
+
+
+def _matrix(topics: list[Topic]) -> dict:
+    """The topic × outcome matrix of these topics, each topic knowing its most likely scenario."""
+    outcomes = list(Outcome.objects.all())
+    scenarios = Scenario.objects.published().filter(topic__in=topics).select_related("outcome").only(*_MATRIX_FIELDS)
+    rows = outcome_matrix(topics, outcomes, list(scenarios))
+    for topic, cells in rows:
+        lead = likelihood.leading({cell.pk: cell.likelihood for cell in cells if cell})
+        topic.leading = next((cell for cell in cells if cell and cell.pk == lead), None)
+    return {"rows": rows, "outcomes": outcomes}
 
 
 _MATRIX_FIELDS = [

@@ -22,7 +22,7 @@ def drafts(outcomes):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/scenarios/", "/scenarios/?q=zanzibar", "/feeds/scenarios.atom", "/sitemap.xml"],
+    ["/", "/topics/", "/scenarios/", "/scenarios/?q=zanzibar", "/feeds/scenarios.atom", "/sitemap.xml"],
 )
 def test_readers_never_see_unpublished_content(client, drafts, url):
     response = client.get(url)

@@ -139,13 +139,14 @@ def test_text_is_escaped(client, outcomes):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
 
-@pytest.mark.parametrize("page", ["home", "topic", "scenario", "explore", "compare"])
+@pytest.mark.parametrize("page", ["home", "topics", "topic", "scenario", "explore", "compare"])
 def test_query_count_does_not_grow_with_the_data(client, outcomes, page):
     def url() -> str:
         topic = make_topic_with_scenarios(outcomes)
         first, second = topic.scenarios.all()[:2]
         return {
             "home": reverse("home"),
+            "topics": reverse("topics"),
             "topic": topic.get_absolute_url(),
             "scenario": first.get_absolute_url(),
             "explore": reverse("explore") + "?q=paragraph&sort=likelihood",
@@ -156,3 +157,25 @@ def test_query_count_does_not_grow_with_the_data(client, outcomes, page):
     for _ in range(59):  # ten times the seeds: 60 topics, 240 scenarios
         last = url()
     assert count_queries(client, last) == with_little_data
+
+
+def test_home_shows_the_first_twelve_topics_and_links_to_all_of_them(client):
+    for n in range(14):
+        make_topic(title=f"Topic number {n:02}", order=n)
+    response = client.get(reverse("home"))
+    assert "Topic number 11" in response.text
+    assert "Topic number 12" not in response.text
+    assert f'<a href="{reverse("topics")}">All 14 topics →</a>' in response.text
+
+
+def test_the_topic_index_lists_every_published_topic_a_page_at_a_time(client):
+    for n in range(27):
+        make_topic(title=f"Topic number {n:02}", order=n)
+    make_topic(title="A draft", is_published=False)
+    first = client.get(reverse("topics"))
+    assert first.text.count('<th scope="row">') == 25
+    assert 'href="?page=2"' in first.text
+    second = client.get(reverse("topics"), {"page": 2})
+    assert second.text.count('<th scope="row">') == 2
+    assert "A draft" not in first.text + second.text
+    assert client.get(reverse("topics"), {"page": "last"}).status_code == 200
