@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrate seeds clean
+.PHONY: run test lint format migrate seeds bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "diplomacy needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -34,6 +34,16 @@ format: $(VENV)/.installed
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The benchmark: SQLite with the seeds, then PostgreSQL (DATABASE_URL-style BENCH_DATABASE_URL,
+# default postgres://postgres@127.0.0.1:5432/diplomacy_bench, created if missing) at scale 1.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/diplomacy_bench
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	$(BIN)/python bench/run.py --db sqlite
+	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
+		|| createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --db postgres
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
