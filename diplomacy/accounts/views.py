@@ -24,6 +24,6 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user)
+        login(request, user, backend="diplomacy.accounts.backends.StaffPermissionsBackend")
         return redirect(_next_url(request))
     return render(request, "registration/signup.html", {"form": form, "next": _next_url(request)})

@@ -58,6 +58,8 @@ def page(browser, live_server, transactional_db):
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The Content-Security-Policy forbids inline scripts and styles: a violation is a bug.
+    page.on("console", lambda message: "Content Security Policy" in message.text and errors.append(message.text))
     yield page
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"JavaScript errors or policy violations on the page: {errors}"

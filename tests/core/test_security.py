@@ -1,0 +1,67 @@
+"""Security headers on every page, a Content-Security-Policy the pages keep, and login throttling."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_annotation, make_topic_with_scenarios
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(outcomes, contributor):
+    topic = make_topic_with_scenarios(outcomes)
+    scenario = topic.scenarios.first()
+    make_annotation(scenario, contributor, quote="The first paragraph")
+    return ["/", "/topics/", topic.get_absolute_url(), scenario.get_absolute_url(), "/scenarios/?q=paragraph",
+            reverse("login"), reverse("signup"), "/no-such-page/"]  # fmt: skip
+
+
+def test_every_page_carries_the_security_headers(client, pages):
+    for url in pages:
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy and "style-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts_or_styles_for_the_policy_to_block(client, pages, contributor):
+    client.force_login(contributor)
+    for url in pages:
+        html = client.get(url).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script on {url}"
+        assert not re.search(r"<style\b", html), f"<style> on {url}"
+        assert not re.search(r"\sstyle=", html), f"style attribute on {url}"
+        assert not re.search(r"\son[a-z]+=", html), f"event handler attribute on {url}"
+
+
+def test_the_admin_keeps_djangos_own_policy_free_pages(client, editor):
+    client.force_login(editor)
+    assert "Content-Security-Policy" not in client.get("/admin/")
+
+
+def test_repeated_wrong_passwords_lock_that_login_out_for_a_while(client, contributor):
+    for _ in range(4):
+        response = client.post(reverse("login"), {"username": "contributor", "password": "wrong"})
+        assert response.status_code == 200
+        assert "Please enter a correct username and password" in response.text
+    fifth = client.post(reverse("login"), {"username": "contributor", "password": "wrong"})
+    assert fifth.status_code == 429
+    locked = client.post(reverse("login"), {"username": "contributor", "password": "contributor-password"})
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_does_not_touch_other_accounts(client, contributor, other_contributor):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "contributor", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "other", "password": "other-password"})
+    assert response.status_code == 302
