@@ -1,0 +1,84 @@
+"""Content portability: all editorial content and public annotations as one JSON document, and back.
+
+The document keeps primary keys, so links between objects (and permalinks to
+annotations) survive the trip. Users appear only as the usernames of the authors of
+public annotations: no email addresses, no passwords.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from diplomacy.annotations.models import Annotation
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
+
+from .models import ContentVersion
+
+FORMAT = "diplomacy-content"
+VERSION = 1
+# In the order they must be loaded.
+MODELS = [Outcome, Source, Topic, Factor, Scenario, Influence, User, Annotation]
+SKIPPED_FIELDS = {Scenario: {"search_vector"}}
+
+
+class ImportRefused(Exception):
+    pass
+
+
+def _fields(model) -> list[str]:
+    if model is User:
+        return ["username", "date_joined", "is_active"]
+    names = [f.name for f in model._meta.local_fields if not f.primary_key] + [
+        f.name for f in model._meta.local_many_to_many
+    ]
+    return [name for name in names if name not in SKIPPED_FIELDS.get(model, set())]
+
+
+def _querysets() -> dict:
+    public = Annotation.objects.filter(is_public=True, state=Annotation.State.SHOWN)
+    return {
+        Outcome: Outcome.objects.order_by("pk"),
+        Source: Source.objects.order_by("pk"),
+        Topic: Topic.objects.order_by("pk"),
+        Factor: Factor.objects.order_by("pk"),
+        Scenario: Scenario.objects.order_by("pk"),
+        Influence: Influence.objects.order_by("pk"),
+        User: User.objects.filter(pk__in=public.values("author")).order_by("pk"),
+        Annotation: public.order_by("pk"),
+    }
+
+
+def export_content() -> dict[str, Any]:
+    objects = []
+    for model, queryset in _querysets().items():
+        objects += json.loads(serializers.serialize("json", queryset, fields=_fields(model)))
+    return {"format": FORMAT, "version": VERSION, "objects": objects}
+
+
+def import_content(document: dict[str, Any]) -> int:
+    """Load an exported document into a database with no content; returns how many objects."""
+    if document.get("format") != FORMAT or document.get("version") != VERSION:
+        raise ImportRefused(f"not a {FORMAT} document of version {VERSION}")
+    if any(model.objects.exists() for model in MODELS if model is not User):
+        raise ImportRefused("the database already has content: import into an empty one")
+    count = 0
+    with transaction.atomic():
+        for item in serializers.deserialize("json", json.dumps(document["objects"])):
+            if isinstance(item.object, User):
+                if User.objects.filter(pk=item.object.pk).exists():
+                    continue  # accounts are not content: an existing one is left as it is
+                item.object.set_unusable_password()
+            item.save()
+            count += 1
+        with connection.cursor() as cursor:  # new rows must not reuse the imported keys (PostgreSQL)
+            for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
+                cursor.execute(sql)
+        Scenario.objects.refresh_search_vectors()
+        ContentVersion.bump()
+    return count
