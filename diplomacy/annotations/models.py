@@ -111,6 +111,12 @@ class Annotation(models.Model):
         return reverse("annotation", kwargs={"pk": self.pk})
 
     @property
+    def safe_source_url(self) -> str:
+        """The source link if it is http(s); forms ensure it, but a link that arrived another
+        way (an import, a database edit) must never become a javascript: link on the page."""
+        return self.source_url if self.source_url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def is_hidden(self) -> bool:
         return self.state == self.State.HIDDEN
 
