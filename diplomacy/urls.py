@@ -49,3 +49,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler500 = "diplomacy.core.views.server_error"

@@ -1,5 +1,6 @@
 """The editors' admin: curate topics, scenarios, factors, sources and outcomes."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,6 +36,36 @@ def _set_published(modeladmin, request, queryset, published: bool) -> None:
     modeladmin.message_user(request, f"{verb} {len(changed)} item(s).", messages.SUCCESS)
 
 
+class StaleEditCheckForm(forms.ModelForm):
+    """Refuses to save over someone else's change made since this form was opened.
+
+    The form carries the time the object was last saved when it was loaded; if the
+    database has a later one at save time, the editor is told instead of overwriting.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded:
+            # Locked until this save commits, so two saves cannot both pass the check (PostgreSQL).
+            current = type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).first()
+            if current and current.updated_at.isoformat() != loaded:
+                who = current.history.first().history_user if hasattr(current, "history") else None
+                raise forms.ValidationError(
+                    f"Someone{f' ({who})' if who else ''} saved this since you opened it, at "
+                    f"{current.updated_at:%H:%M:%S}. Your changes are still in this form: open it again in "
+                    "another tab to see theirs, then bring yours over."
+                )
+        return cleaned
+
+
 class ScenarioInline(admin.TabularInline):
     model = Scenario
     fields = ["outcome", "title", "slug", "likelihood", "is_published"]
@@ -60,6 +91,7 @@ class InfluenceOnFactorInline(admin.TabularInline):
 
 @admin.register(Topic)
 class TopicAdmin(SimpleHistoryAdmin):
+    form = StaleEditCheckForm
     list_display = ["title", "slug", "order", "is_published", "scenario_count", "updated_at"]
     list_editable = ["order"]
     list_filter = ["is_published"]
@@ -69,7 +101,7 @@ class TopicAdmin(SimpleHistoryAdmin):
     inlines = [ScenarioInline]
     actions = [publish, unpublish]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "order", "is_published"]}),
+        (None, {"fields": ["title", "slug", "summary", "order", "is_published", "loaded_version"]}),
         ("Content", {"fields": ["background", "stakes", "us_position", "russia_position", "sources"]}),
     ]
 
@@ -91,6 +123,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 @admin.register(Scenario)
 class ScenarioAdmin(SimpleHistoryAdmin):
+    form = StaleEditCheckForm
     list_display = ["title", "topic", "outcome", "likelihood", "is_published", "updated_at"]
     list_filter = ["is_published", "topic", "outcome"]
     list_select_related = ["topic", "outcome"]
@@ -100,7 +133,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
     inlines = [InfluenceOnScenarioInline, AnnotationInline]
     actions = [publish, unpublish]
     fieldsets = [
-        (None, {"fields": ["topic", "outcome", "title", "slug", "is_published"]}),
+        (None, {"fields": ["topic", "outcome", "title", "slug", "is_published", "loaded_version"]}),
         ("Content", {"fields": ["narrative", "signposts", "implications", "sources"]}),
         (
             "Editor's estimate",

@@ -111,3 +111,36 @@ def test_create_editor_refuses_a_weak_or_missing_password(monkeypatch):
         call_command("create_editor", "bob", "--no-input")
     assert not User.objects.filter(username="bob").exists()
     assert Topic.objects.count() == 0
+
+
+def test_a_second_editor_saving_a_stale_form_is_told_of_the_conflict(client, editor, outcomes):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    topic = make_topic_with_scenarios(outcomes)
+    scenario = topic.scenarios.first()
+    other_editor = User.objects.create_user("editor2", password="x", is_staff=True)
+    other_editor.groups.add(Group.objects.get(name="Editors"))
+    url = f"/admin/scenarios/scenario/{scenario.pk}/change/"
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(other_editor)
+    loaded = first.get(url).context["adminform"].form["loaded_version"].value()
+    assert loaded == second.get(url).context["adminform"].form["loaded_version"].value()
+
+    def form(title: str) -> dict:
+        return {
+            "topic": topic.pk, "outcome": scenario.outcome.pk, "title": title, "slug": scenario.slug,
+            "is_published": "on", "loaded_version": loaded, "narrative": scenario.narrative,
+            "signposts": scenario.signposts, "implications": scenario.implications, "likelihood": 30,
+            "likelihood_rationale": "why", "influences-TOTAL_FORMS": 0, "influences-INITIAL_FORMS": 0,
+            "annotations-TOTAL_FORMS": 0, "annotations-INITIAL_FORMS": 0,
+        }  # fmt: skip
+
+    assert first.post(url, form("The first editor's title")).status_code == 302
+    response = second.post(url, form("The second editor's title"))
+    assert response.status_code == 200
+    assert "saved this since you opened it" in response.text
+    assert "The second editor&#x27;s title" in response.text  # their text is kept in the form
+    scenario.refresh_from_db()
+    assert scenario.title == "The first editor's title"
