@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrate seeds bench clean
+.PHONY: run test lint format migrate seeds bench harness clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "diplomacy needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -44,6 +44,12 @@ bench: $(VENV)/.installed
 	@psql "$(dir $(BENCH_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(BENCH_DATABASE_URL))'" | grep -q 1 \
 		|| createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --db postgres
+
+# Reliability on PostgreSQL through gunicorn: concurrent posts, then the database stopped and
+# started under load (this stops and restarts the local PostgreSQL; scratch database diplomacy_harness).
+harness: $(VENV)/.installed
+	$(BIN)/python bench/concurrency.py
+	$(BIN)/python bench/db_faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

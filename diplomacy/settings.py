@@ -141,7 +141,7 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
             "pool": {
                 "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
                 "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
-                "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
             }
         }
     else:
@@ -246,6 +246,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# How many annotations one user may post a minute; more is answered 429.
+ANNOTATION_RATE_LIMIT = env_int("DIPLOMACY_ANNOTATION_RATE_LIMIT", 20)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

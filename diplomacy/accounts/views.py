@@ -14,7 +14,9 @@ def _next_url(request: HttpRequest) -> str:
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if safe else "/"
+    # Only a path on this site: anything else (another site, or a bare word that redirect()
+    # would try to reverse as a URL name) sends the new user home.
+    return target if safe and target.startswith("/") else "/"
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,8 +19,7 @@ from .markdown import render_markdown
 BODY_MAX = 10_000
 QUOTE_MAX = 1_000
 CONTEXT_MAX = 200
-RATE_LIMIT = 20  # annotations a user may post …
-RATE_WINDOW = timedelta(minutes=1)  # … in this long
+RATE_WINDOW = timedelta(minutes=1)  # a user may post settings.ANNOTATION_RATE_LIMIT annotations in this long
 
 
 class WebLinkField(models.URLField):
@@ -159,9 +158,9 @@ class Annotation(models.Model):
 
     @classmethod
     def posted_too_often(cls, user) -> bool:
-        """True when the user has posted RATE_LIMIT annotations within RATE_WINDOW."""
+        """True when the user has posted ANNOTATION_RATE_LIMIT annotations within RATE_WINDOW."""
         since = timezone.now() - RATE_WINDOW
-        return cls.objects.filter(author=user, created_at__gte=since).count() >= RATE_LIMIT
+        return cls.objects.filter(author=user, created_at__gte=since).count() >= settings.ANNOTATION_RATE_LIMIT
 
 
 class Flag(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,7 @@ from diplomacy.scenarios.models import Scenario
 
 from .anchoring import Anchor, render_narrative
 from .forms import AnnotationForm, EditAnnotationForm, ModerationForm
-from .models import RATE_LIMIT, Annotation, Flag
+from .models import Annotation, Flag
 
 THREAD_PAGE = 20
 EDITORS_NOTES_SHOWN = 20
@@ -160,7 +161,7 @@ def annotation_create(request: HttpRequest, topic: str, scenario: str) -> HttpRe
     if Annotation.posted_too_often(request.user):
         form.add_error(
             None,
-            f"You have posted {RATE_LIMIT} annotations in the last minute. Please wait a moment, "
+            f"You have posted {settings.ANNOTATION_RATE_LIMIT} annotations in the last minute. Please wait a moment, "
             "then send this one again: your text is still here.",
         )
         return _render_form(request, scenario_obj, form, status=429)

@@ -92,3 +92,12 @@ def test_a_signed_in_user_changes_their_password(client, contributor):
     )
     contributor.refresh_from_db()
     assert contributor.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("target", ["0", "home", "javascript:alert(1)", "//evil.example/"])
+def test_sign_up_sends_anything_but_a_local_path_home(client, target):
+    response = client.post(
+        reverse("signup"),
+        {"username": "newbie", "email": "n@example.org", "password1": PASSWORD, "password2": PASSWORD, "next": target},
+    )
+    assert response["Location"] == "/"

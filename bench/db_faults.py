@@ -1,0 +1,129 @@
+"""Database-fault harness: PostgreSQL is stopped and started again while the app is under load.
+
+    python bench/db_faults.py [--down 5]
+
+While the database is down, pages and /healthz must answer 503 with the friendly page
+(never a 500 or a traceback); within a few seconds of its return the app must serve
+again without a restart; and every annotation whose POST was acknowledged (a redirect)
+must be in the database afterwards. It stops PostgreSQL on this machine
+(pg_ctlcluster) and always starts it again, even when it fails. Loopback only.
+"""
+
+import argparse
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+from harness import DEFAULT_URL, count_annotations, environment, fresh_database, prepare, request, start_gunicorn
+
+CLIENTS = 6
+
+
+def cluster(action: str) -> None:
+    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action, *(["-m", "fast"] if action == "stop" else [])],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--port", type=int, default=8768)
+    parser.add_argument("--down", type=float, default=5.0, help="seconds the database stays down")
+    args = parser.parse_args()
+    env = environment(args.database_url, DIPLOMACY_ANNOTATION_RATE_LIMIT="100000")
+    fresh_database(args.database_url)
+    scenario, sessions = prepare(env, CLIENTS)
+    run = f"faults {uuid.uuid4().hex[:8]}"
+    server = start_gunicorn(env, args.port)
+    acknowledged: set[str] = set()
+    seen: list[tuple[str, int, str]] = []  # (phase, status, what)
+    phase = ["before"]
+    stop = threading.Event()
+
+    def load(number: int) -> None:
+        n = 0
+        while not stop.is_set():
+            body = f"{run} client {number} note {n}"
+            status, text = request(
+                args.port,
+                "POST",
+                scenario + "annotations/",
+                urlencode({"kind": "note", "body": body}),
+                sessions[number],
+            )
+            if status == 302:
+                acknowledged.add(body)
+            seen.append((phase[0], status, "post"))
+            for path in ("/", scenario, "/healthz"):
+                status, text = request(args.port, "GET", path, session=sessions[number] if path == scenario else None)
+                seen.append((phase[0], status, path if "Traceback" not in text else "TRACEBACK " + path))
+            n += 1
+
+    threads = [threading.Thread(target=load, args=(n,), daemon=True) for n in range(CLIENTS)]
+    recovered_after = None
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(2)
+        phase[0] = "down"
+        cluster("stop")
+        time.sleep(args.down)
+        phase[0] = "restarting"
+        cluster("start")
+        started = time.monotonic()
+        while time.monotonic() - started < 30:
+            if request(args.port, "GET", "/healthz")[0] == 200 and request(args.port, "GET", scenario)[0] == 200:
+                recovered_after = time.monotonic() - started
+                break
+            time.sleep(0.2)
+        phase[0] = "after"
+        time.sleep(2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=20)
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1], "main", "start"], capture_output=True)  # fmt: skip
+        server.terminate()
+        server.wait(timeout=30)
+
+    in_db, _ = count_annotations(args.database_url, run)
+    missing = acknowledged - _bodies(args.database_url, run)
+    down = [s for p, s, _ in seen if p == "down"]
+    server_errors = [(p, s, w) for p, s, w in seen if s >= 500 and s != 503]
+    tracebacks = [w for _, _, w in seen if w.startswith("TRACEBACK")]
+    from collections import Counter
+
+    print(f"requests: {len(seen)}; answers to those sent while down: {dict(Counter(down))}")
+    print(f"recovered {recovered_after:.1f} s after the restart" if recovered_after is not None else "did not recover")
+    print(f"acknowledged posts: {len(acknowledged)}; in the database: {in_db}; missing: {len(missing)}")
+    checks = {
+        # Sent while it was down: 503, or (for one that waited into the restart) a normal answer.
+        "pages answer 503 while the database is down": 503 in down and all(s in (503, 200, 302) for s in down),
+        "no 500 and no traceback, ever": not server_errors and not tracebacks,
+        "serving again within 10 s, without a restart": recovered_after is not None and recovered_after < 10,
+        "every acknowledged annotation is saved": not missing,
+    }
+    for name, ok in checks.items():
+        print(f"{'ok' if ok else 'FAILED'}: {name}")
+    failed = [name for name, ok in checks.items() if not ok]
+    print("database-fault harness: " + (f"FAILED {', '.join(failed)}" if failed else "every check met"))
+    return 1 if failed else 0
+
+
+def _bodies(database_url: str, prefix: str) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute("SELECT body FROM annotations_annotation WHERE body LIKE %s", [prefix + "%"])
+        return {body for (body,) in rows}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
