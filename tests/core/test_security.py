@@ -65,3 +65,36 @@ def test_a_lockout_does_not_touch_other_accounts(client, contributor, other_cont
         client.post(reverse("login"), {"username": "contributor", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "other", "password": "other-password"})
     assert response.status_code == 302
+
+
+def test_an_oversized_request_body_is_refused_with_400(client, contributor, outcomes):
+    scenario = make_topic_with_scenarios(outcomes).scenarios.first()
+    client.force_login(contributor)
+    response = client.post(f"{scenario.get_absolute_url()}annotations/", {"body": "x" * 3_000_000})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url", ["/healthz", "/feeds/scenarios.atom", "/sitemap.xml", "/robots.txt", "/accounts/login/"]
+)
+def test_htmx_headers_on_pages_not_made_for_htmx_change_nothing(client, db, url):
+    plain = client.get(url)
+    htmx = client.get(url, headers={"HX-Request": "true", "HX-Target": "thread", "HX-Boosted": "true"})
+    assert htmx.status_code == plain.status_code == 200
+    assert htmx["Content-Type"] == plain["Content-Type"]
+
+
+def test_the_admin_address_comes_from_the_environment():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env |= {"DJANGO_SETTINGS_MODULE": "diplomacy.settings", "DJANGO_DEBUG": "1", "DJANGO_ADMIN_URL": "/back-office/"}
+    script = "import django; django.setup(); from django.urls import reverse; print(reverse('admin:index'))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "/back-office/", result.stderr
