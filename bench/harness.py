@@ -51,21 +51,17 @@ def manage(env: dict, *command: str) -> str:
     ).stdout
 
 
-def prepare(env: dict, users: int) -> tuple[str, list[tuple[str, str]]]:
-    """Migrate, load the seeds, make signed-in sessions; returns a scenario's path and (session, csrf) pairs."""
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_seeds")
-    script = f"""
+SESSIONS_SCRIPT = """
 import secrets
 import django
 django.setup()
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
-from diplomacy.scenarios.models import Scenario
-print(Scenario.objects.published().select_related("topic").first().get_absolute_url())
-for n in range({users}):
-    user = User.objects.create(username=f"harness-{{n:03}}", password="!")
+names = [f"{prefix}-{{n:04}}" for n in range({count})]
+have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+User.objects.bulk_create(User(username=name, password="!") for name in names if name not in have)
+for user in User.objects.filter(username__in=names).order_by("username"):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "diplomacy.accounts.backends.StaffPermissionsBackend"
@@ -73,10 +69,31 @@ for n in range({users}):
     store.create()
     print(store.session_key, secrets.token_hex(16))
 """
-    lines = subprocess.run(
+
+
+def make_sessions(env: dict, prefix: str, count: int) -> list[tuple[str, str]]:
+    """Signed-in sessions for `count` users (made if missing), as (sessionid, csrftoken) pairs.
+
+    Run with the same environment (the same secret key) as the server that will see them."""
+    out = subprocess.run(
+        [sys.executable, "-c", SESSIONS_SCRIPT.format(prefix=prefix, count=count)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return [tuple(line.split()) for line in out.splitlines() if line.strip()]
+
+
+def prepare(env: dict, users: int) -> tuple[str, list[tuple[str, str]]]:
+    """Migrate, load the seeds, make signed-in sessions; returns a scenario's path and (session, csrf) pairs."""
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "load_seeds")
+    script = (
+        "import django; django.setup(); from diplomacy.scenarios.models import Scenario; "
+        "print(Scenario.objects.published().select_related('topic').first().get_absolute_url())"
+    )
+    scenario = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.split("\n")
-    return lines[0], [tuple(line.split()) for line in lines[1:] if line.strip()]
+    ).stdout.strip()
+    return scenario, make_sessions(env, "harness", users)
 
 
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:

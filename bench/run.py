@@ -25,6 +25,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness import make_sessions
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/diplomacy_bench"
@@ -133,31 +135,10 @@ def _prepare(env, args) -> None:
 
 
 def _sessions_file(env) -> Path:
-    """Signed-in sessions for bench users, one 'sessionid csrftoken' line each."""
-    script = f"""
-import secrets
-import django
-django.setup()
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
-names = [f"bench-user-{{n:04}}" for n in range({BENCH_USERS})]
-have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
-User.objects.bulk_create(User(username=n, password="!") for n in names if n not in have)
-for user in User.objects.filter(username__in=names):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "diplomacy.accounts.backends.StaffPermissionsBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    print(store.session_key, secrets.token_hex(16))
-"""
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
+    """Signed-in sessions for bench users, one 'sessionid csrftoken' line each, for wrk.lua."""
     path = RESULTS / "sessions.txt"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path.write_text(out)
+    path.write_text("".join(f"{session} {csrf}\n" for session, csrf in make_sessions(env, "bench-user", BENCH_USERS)))
     return path
 
 
