@@ -28,7 +28,7 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_LOG_LEVEL": "CRITICAL",
+        "DJANGO_LOG_LEVEL": os.environ.get("HARNESS_LOG_LEVEL", "CRITICAL"),
         "DATABASE_URL": database_url,
         **extra,
     }
