@@ -136,6 +136,9 @@ except (ValueError, ImproperlyConfigured) as exc:
 if not _database.get("ENGINE"):
     raise SettingsError("DATABASE_URL is malformed: use sqlite:///path or postgres://user@host/name.")
 if _database["ENGINE"] == "django.db.backends.postgresql":
+    # Check a connection (pooled or kept) before using it, so that after a database restart
+    # the dead ones are replaced instead of each failing a request.
+    _database["CONN_HEALTH_CHECKS"] = True
     if env_bool("DATABASE_POOL", True):
         _database["OPTIONS"] = {
             "pool": {
@@ -146,7 +149,6 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         }
     else:
         _database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
-        _database["CONN_HEALTH_CHECKS"] = True
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one request writes; IMMEDIATE avoids
     # "database is locked" errors when two transactions upgrade to writes at once.
