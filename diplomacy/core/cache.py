@@ -39,10 +39,17 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
+def content_version(request: HttpRequest) -> str:
+    """The content version, read once per request however many cached pieces ask for it."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = ContentVersion.current()
+    return request._content_version
+
+
 def _key(request: HttpRequest) -> str:
     varying = "|".join(request.headers.get(name, "") for name in VARYING_HEADERS)
     digest = hashlib.sha256(f"{request.get_full_path()}|{varying}".encode()).hexdigest()
-    return f"page:{ContentVersion.current()}:{digest}"
+    return f"page:{content_version(request)}:{digest}"
 
 
 class AnonymousPageCacheMiddleware:
@@ -67,14 +74,14 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def fragment(version: str, name: str, parts: tuple, build):
+def fragment(request: HttpRequest, name: str, parts: tuple, build):
     """A rendered piece of a page (or anything picklable), kept until the content version changes.
 
     For what every reader sees alike inside pages that differ per user: the pieces are
     rebuilt only after a change, so signed-in users' pages skip most queries and rendering.
     Nothing is stored when `build` returns None (a page that was not found).
     """
-    key = f"fragment:{version}:{name}:" + ":".join(str(part) for part in parts)
+    key = f"fragment:{content_version(request)}:{name}:" + ":".join(str(part) for part in parts)
     value = cache.get(key)
     if value is None:
         value = build()

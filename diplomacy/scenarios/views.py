@@ -18,7 +18,6 @@ from django_htmx.http import push_url
 from diplomacy.annotations.models import Annotation
 from diplomacy.annotations.views import thread_context
 from diplomacy.core.cache import fragment
-from diplomacy.core.models import ContentVersion
 
 from . import likelihood, previews
 from .forms import SORTS, ExplorerForm
@@ -61,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = _matrix(list(published[:HOME_TOPICS])) | {"topic_count": published.count()}
         return render_to_string("scenarios/home.html#main", context, request)
 
-    main = fragment(ContentVersion.current(), "home", (), build)
+    main = fragment(request, "home", (), build)
     return render(request, "scenarios/home.html", {"main": main, "meta": meta})
 
 
@@ -79,7 +78,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
     def build() -> str:
         return render_to_string("scenarios/topics.html#main", _matrix(list(page)) | {"page": page}, request)
 
-    main = fragment(ContentVersion.current(), "topics", (page.number,), build)
+    main = fragment(request, "topics", (page.number,), build)
     return render(request, "scenarios/topics.html", {"main": main, "meta": meta})
 
 
@@ -141,7 +140,7 @@ def topic_detail(request: HttpRequest, topic: str) -> HttpResponse:
         return {"main": render_to_string("scenarios/topic.html#main", context, request), "meta": context["meta"]}
 
     preview = request.user.has_perm("scenarios.change_topic")
-    page = fragment(ContentVersion.current(), "topic", (topic, preview), build)
+    page = fragment(request, "topic", (topic, preview), build)
     if page is None:
         return _redirect_renamed(request, topic)
     return render(request, "scenarios/topic.html", page)
@@ -197,7 +196,7 @@ def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResp
         }
 
     preview = request.user.has_perm("scenarios.change_scenario")
-    context |= fragment(ContentVersion.current(), "scenario", (scenario_obj.pk, preview), build)
+    context |= fragment(request, "scenario", (scenario_obj.pk, preview), build)
     return render(request, "scenarios/scenario.html", context)
 
 
