@@ -83,8 +83,11 @@ def make_sessions(env: dict, prefix: str, count: int) -> list[tuple[str, str]]:
 
 
 def prepare(env: dict, users: int) -> tuple[str, list[tuple[str, str]]]:
-    """Migrate, load the seeds, make signed-in sessions; returns a scenario's path and (session, csrf) pairs."""
+    """Migrate, load the seeds, collect static files (production settings serve hashed names
+    from a manifest, so pages fail without it), make signed-in sessions; returns a scenario's
+    path and (session, csrf) pairs."""
     manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
     manage(env, "load_seeds")
     script = (
         "import django; django.setup(); from diplomacy.scenarios.models import Scenario; "
@@ -99,7 +102,7 @@ def prepare(env: dict, users: int) -> tuple[str, list[tuple[str, str]]]:
 def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "diplomacy.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "4", "--log-level", "critical"],
+         "--worker-class", "gthread", "--threads", "4", "--log-level", os.environ.get("HARNESS_LOG_LEVEL", "critical").lower()],
         cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 30
