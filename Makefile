@@ -46,12 +46,12 @@ bench: $(VENV)/.installed
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --db postgres
 
 # Reliability on PostgreSQL through gunicorn, in a scratch database (diplomacy_harness).
-# Concurrent posts (CI runs this):
+# CI runs both. Concurrent posts:
 harness: $(VENV)/.installed
 	$(BIN)/python bench/concurrency.py
 
-# The database stopped and started under load. It stops and restarts this machine's
-# PostgreSQL cluster, so it is run by hand, not by CI.
+# The database stopped and started under load: it stops and restarts this machine's
+# PostgreSQL cluster (pg_ctlcluster, as root), so don't run it where others use that cluster.
 harness-faults: $(VENV)/.installed
 	$(BIN)/python bench/db_faults.py
 

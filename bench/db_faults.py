@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -60,10 +61,10 @@ def main() -> int:
             )
             if status == 302:
                 acknowledged.add(body)
-            seen.append((phase[0], status, "post"))
+            seen.append((phase[0], status, describe("post", status, text)))
             for path in ("/", scenario, "/healthz"):
                 status, text = request(args.port, "GET", path, session=sessions[number] if path == scenario else None)
-                seen.append((phase[0], status, path if "Traceback" not in text else "TRACEBACK " + path))
+                seen.append((phase[0], status, describe(path, status, text)))
             n += 1
 
     threads = [threading.Thread(target=load, args=(n,), daemon=True) for n in range(CLIENTS)]
@@ -96,16 +97,18 @@ def main() -> int:
     in_db, _ = count_annotations(args.database_url, run)
     missing = acknowledged - _bodies(args.database_url, run)
     down = [s for p, s, _ in seen if p == "down"]
+    down_503 = {w for p, s, w in seen if p == "down" and s == 503}
     server_errors = [(p, s, w) for p, s, w in seen if s >= 500 and s != 503]
     tracebacks = [w for _, _, w in seen if w.startswith("TRACEBACK")]
-    from collections import Counter
-
+    unfriendly = [w for _, s, w in seen if s == 503 and w.startswith("UNFRIENDLY")]
     print(f"requests: {len(seen)}; answers to those sent while down: {dict(Counter(down))}")
     print(f"recovered {recovered_after:.1f} s after the restart" if recovered_after is not None else "did not recover")
     print(f"acknowledged posts: {len(acknowledged)}; in the database: {in_db}; missing: {len(missing)}")
     checks = {
         # Sent while it was down: 503, or (for one that waited into the restart) a normal answer.
-        "pages answer 503 while the database is down": 503 in down and all(s in (503, 200, 302) for s in down),
+        "pages answer 503 while the database is down": "page" in down_503 and all(s in (503, 200, 302) for s in down),
+        "/healthz answers 503 while the database is down": "/healthz" in down_503,
+        "every 503 is the friendly page (or /healthz's JSON)": not unfriendly,
         "no 500 and no traceback, ever": not server_errors and not tracebacks,
         "serving again within 10 s, without a restart": recovered_after is not None and recovered_after < 10,
         "every acknowledged annotation is saved": not missing,
@@ -115,6 +118,19 @@ def main() -> int:
     failed = [name for name, ok in checks.items() if not ok]
     print("database-fault harness: " + (f"FAILED {', '.join(failed)}" if failed else "every check met"))
     return 1 if failed else 0
+
+
+def describe(path: str, status: int, text: str) -> str:
+    """What an answer was, for the checks: the path kind, marked when it shows a traceback or
+    when a 503 is not the friendly page (pages) or the JSON status (/healthz)."""
+    kind = "/healthz" if path == "/healthz" else "page"
+    if "Traceback" in text:
+        return f"TRACEBACK {path}"
+    if status == 503:
+        friendly = '"unavailable"' in text if kind == "/healthz" else "Back in a moment" in text
+        if not friendly:
+            return f"UNFRIENDLY {path}"
+    return kind
 
 
 def _bodies(database_url: str, prefix: str) -> set[str]:
