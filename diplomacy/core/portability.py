@@ -7,12 +7,14 @@ public annotations: no email addresses, no passwords.
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from diplomacy.annotations.models import Annotation
@@ -54,10 +56,21 @@ def _querysets() -> dict:
     }
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; an export must keep them whole, or
+    12:00:00.000500 comes back as 12:00:00 and the next export differs from the first."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def export_content() -> dict[str, Any]:
     objects = []
     for model, queryset in _querysets().items():
-        objects += json.loads(serializers.serialize("json", queryset, fields=_fields(model)))
+        document = serializers.serialize("json", queryset, fields=_fields(model), cls=ExactJSONEncoder)
+        objects += json.loads(document)
     return {"format": FORMAT, "version": VERSION, "objects": objects}
 
 

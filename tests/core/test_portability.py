@@ -1,6 +1,7 @@
 """export_content and import_content: the round trip loses nothing that is exported."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -39,11 +40,24 @@ def test_the_round_trip_is_lossless(content, tmp_path):
     first = export(tmp_path)
     empty_the_content()
     call_command("import_content", str(tmp_path / "content.json"))
-    assert export(tmp_path, "again.json") == first
+    again = export(tmp_path, "again.json")
+    assert [o for o in again["objects"] if o not in first["objects"]] == []
+    assert again == first
     assert Scenario.objects.count() == 4
     assert Topic.objects.get().sources.count() == 1
     assert set(Annotation.objects.values_list("body", flat=True)) == {"Public *words*", "A question"}
     assert Annotation.objects.get(body="Public *words*").body_html == "<p>Public <em>words</em></p>\n"
+
+
+def test_times_keep_their_microseconds(content, tmp_path):
+    """Django's JSON cuts times to milliseconds; 12:00:00.000500 must not come back as 12:00:00."""
+    exact = datetime(2026, 1, 2, 12, 0, 0, 500, tzinfo=UTC)
+    Annotation.objects.filter(body="Public *words*").update(created_at=exact, edited_at=exact)
+    export(tmp_path)
+    empty_the_content()
+    call_command("import_content", str(tmp_path / "content.json"))
+    annotation = Annotation.objects.get(body="Public *words*")
+    assert (annotation.created_at, annotation.edited_at) == (exact, exact)
 
 
 def test_private_and_hidden_annotations_and_personal_data_are_not_exported(content, tmp_path):
