@@ -38,6 +38,7 @@ def test_production_without_a_secret_key_refuses_to_start():
         ({"DJANGO_DEBUG": "perhaps"}, "DJANGO_DEBUG='perhaps' is not a boolean"),
         ({"DATABASE_POOL_MAX_SIZE": "many", "DATABASE_URL": "postgres://u@h/db"}, "not a whole number"),
         ({"DIPLOMACY_SITE_URL": "example.org"}, "must start with http"),
+        ({"DJANGO_LOG_LEVEL": "loud"}, "DJANGO_LOG_LEVEL='LOUD' must be DEBUG"),
     ],
 )
 def test_a_malformed_setting_is_named_in_one_line(env, message):
@@ -70,3 +71,19 @@ def test_production_settings_pass_the_deployment_checks():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_log_level_filters_what_django_reports():
+    """django.request logs a failed request itself; DJANGO_LOG_LEVEL still decides whether it is written."""
+    script = "import logging; logging.getLogger('django.request').error('Service Unavailable: /')"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env = clean | {"DJANGO_SETTINGS_MODULE": "diplomacy.settings", "DJANGO_DEBUG": "1"}
+
+    def stderr(level: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {script}"],
+            cwd=ROOT, env=env | {"DJANGO_LOG_LEVEL": level}, capture_output=True, text=True, timeout=60,
+        ).stderr  # fmt: skip
+
+    assert "Service Unavailable" in stderr("ERROR")
+    assert "Service Unavailable" not in stderr("CRITICAL")
