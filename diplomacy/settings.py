@@ -145,6 +145,11 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
                 "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
                 "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
                 "timeout": env_int("DATABASE_POOL_TIMEOUT", 3),
+                # psycopg retries a failed connection with a doubling delay until this many
+                # seconds have passed, then lets the next request try afresh. Its default
+                # (300) means a minute-long outage is followed by up to a minute of 503s
+                # after the database is back; a few seconds bounds that wait.
+                "reconnect_timeout": env_int("DATABASE_POOL_RECONNECT_TIMEOUT", 4),
             }
         }
     else:
