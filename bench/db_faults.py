@@ -1,6 +1,6 @@
 """Database-fault harness: PostgreSQL is stopped and started again while the app is under load.
 
-    python bench/db_faults.py [--down 8]
+    python bench/db_faults.py [--down 10]
 
 While the database is down, pages and /healthz must answer 503 with the friendly page
 (never a 500 or a traceback); within a few seconds of its return the app must serve
@@ -38,7 +38,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--port", type=int, default=8768)
     parser.add_argument(
-        "--down", type=float, default=8.0, help="seconds the database stays down (longer than the 3 s pool timeout)"
+        "--down", type=float, default=10.0, help="seconds the database stays down (longer than the 3 s pool timeout)"
     )
     args = parser.parse_args()
     env = environment(args.database_url, DIPLOMACY_ANNOTATION_RATE_LIMIT="100000")
