@@ -75,22 +75,29 @@ def render_narrative(text: str, anchors: list[Anchor]) -> SafeString:
 
 
 def _highlight(paragraph: str, offset: int, anchors: list[Anchor]) -> str:
-    cuts = {0, len(paragraph)}
-    for anchor in anchors:
-        cuts.add(max(0, anchor.start - offset))
-        cuts.add(min(len(paragraph), anchor.end - offset))
-    points = sorted(cuts)
-    out = []
+    """One paragraph cut at every passage's ends, in one sweep: anchors come sorted by
+    (start, id), and the ones covering a piece are those begun and not yet ended."""
+    length = len(paragraph)
+
+    def clamp(position: int) -> int:
+        return min(max(position - offset, 0), length)
+
+    points = sorted({0, length, *(clamp(a.start) for a in anchors), *(clamp(a.end) for a in anchors)})
+    out, active, waiting = [], [], iter(anchors)
+    upcoming = next(waiting, None)
     for left, right in pairwise(points):
+        while upcoming is not None and clamp(upcoming.start) <= left:
+            active.append(upcoming)
+            upcoming = next(waiting, None)
+        active = [a for a in active if clamp(a.end) > left]
         # An empty target where each passage begins, so every annotation can link back to it.
-        out += [f'<span id="passage-{a.annotation_id}"></span>' for a in anchors if a.start - offset == left]
+        out += [f'<span id="passage-{a.annotation_id}"></span>' for a in active if a.start - offset == left]
         piece = escape(paragraph[left:right])
-        covering = [a for a in anchors if a.start - offset <= left and a.end - offset >= right]
-        if not covering:
+        if not active:
             out.append(piece)
             continue
-        ids = " ".join(str(a.annotation_id) for a in covering)
+        ids = " ".join(str(a.annotation_id) for a in active)
         out.append(
-            f'<a class="passage" href="{escape(covering[0].href)}" data-annotations="{ids}"><mark>{piece}</mark></a>'
+            f'<a class="passage" href="{escape(active[0].href)}" data-annotations="{ids}"><mark>{piece}</mark></a>'
         )
     return "".join(out)

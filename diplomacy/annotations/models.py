@@ -42,6 +42,16 @@ class AnnotationQuerySet(models.QuerySet):
             shown = Q(is_public=True)
         return self.filter(shown | Q(author=user))
 
+    def seen_only_by(self, user):
+        """What visible_to(user) adds to what every reader sees: the user's own private or
+        hidden annotations, and for editors the hidden public ones. Nothing for anonymous readers."""
+        if not user.is_authenticated:
+            return self.none()
+        theirs = Q(author=user)
+        if user.has_perm("annotations.moderate_annotation"):
+            theirs |= Q(is_public=True, state=Annotation.State.HIDDEN)
+        return self.filter(theirs).exclude(is_public=True, state=Annotation.State.SHOWN)
+
     def public(self):
         return self.filter(is_public=True, state=Annotation.State.SHOWN, scenario__in=Scenario.objects.published())
 

@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from diplomacy.core.cache import fragment
 from diplomacy.scenarios.models import Scenario
 
 from .anchoring import Anchor, render_narrative
@@ -57,15 +59,30 @@ def _mark_for(user, annotations, narrative: str) -> None:
         annotation.flagged_by_me = annotation.pk in flagged
 
 
-def narrative_html(user, scenario: Scenario):
-    """The narrative with the passages of the annotations this user can see highlighted.
+def narrative_html(request: HttpRequest, scenario: Scenario):
+    """The narrative with the passages of the annotations this reader can see highlighted.
 
     Each highlight links to its annotation's permalink, which works from anywhere; on the
     page, site.js turns the click into a jump to the annotation when it is already shown.
+    What every reader sees is located and drawn once per content version; a reader who
+    also sees annotations of their own (or, as an editor, hidden ones) gets those added.
     """
+    shown = Annotation.objects.filter(is_public=True, state=Annotation.State.SHOWN)
+
+    def for_everyone() -> tuple[list[Anchor], SafeString]:
+        anchors = _anchors(shown, scenario)
+        return anchors, render_narrative(scenario.narrative, anchors)
+
+    anchors, html = fragment(request, "narrative", (scenario.pk,), for_everyone)
+    if request.user.is_authenticated and (own := _anchors(Annotation.objects.seen_only_by(request.user), scenario)):
+        return render_narrative(scenario.narrative, anchors + own)
+    return html
+
+
+def _anchors(annotations, scenario: Scenario) -> list[Anchor]:
+    """Where the newest quoting annotations (up to HIGHLIGHTS_MAX) stand in the narrative."""
     quoted = (
-        Annotation.objects.visible_to(user)
-        .filter(scenario=scenario)
+        annotations.filter(scenario=scenario)
         .exclude(quote="")
         .order_by("-created_at")
         .values_list("pk", "quote", "quote_prefix", "quote_suffix")[:HIGHLIGHTS_MAX]
@@ -75,7 +92,7 @@ def narrative_html(user, scenario: Scenario):
         found = Annotation(quote=quote, quote_prefix=prefix, quote_suffix=suffix).locate(scenario.narrative)
         if found:
             anchors.append(Anchor(pk, *found, reverse("annotation", kwargs={"pk": pk})))
-    return render_narrative(scenario.narrative, anchors)
+    return anchors
 
 
 def thread_context(request: HttpRequest, scenario: Scenario) -> dict:
@@ -101,7 +118,7 @@ def thread_context(request: HttpRequest, scenario: Scenario) -> dict:
         "thread": params,
         "thread_query": query,
         "kinds": [c for c in Annotation.Kind.choices if c[0] != Annotation.Kind.EDITORS_NOTE],
-        "narrative_html": narrative_html(request.user, scenario),
+        "narrative_html": narrative_html(request, scenario),
         "form": form,
     }
 
@@ -179,7 +196,7 @@ def annotation_create(request: HttpRequest, topic: str, scenario: str) -> HttpRe
         "annotation": annotation,
         "form": AnnotationForm(scenario=scenario_obj, user=request.user),
         "annotation_count": Annotation.objects.visible_to(request.user).filter(scenario=scenario_obj).count(),
-        "narrative_html": narrative_html(request.user, scenario_obj),
+        "narrative_html": narrative_html(request, scenario_obj),
     }
     return render(request, "annotations/created.html", context)
 
@@ -227,7 +244,7 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "scenario": scenario,
         "annotation_count": Annotation.objects.visible_to(request.user).filter(scenario=scenario).count(),
-        "narrative_html": narrative_html(request.user, scenario),
+        "narrative_html": narrative_html(request, scenario),
     }
     return render(request, "annotations/deleted.html", context)
 

@@ -137,3 +137,31 @@ def test_the_scenario_page_runs_the_same_queries_with_1000_annotations(client, s
     )
     assert count_queries(client, scenario.get_absolute_url()) == few
     assert count_queries(client, scenario.get_absolute_url() + "?page=3&kind=note&order=oldest") == few
+
+
+def test_each_reader_sees_the_highlights_of_what_they_may_read_whoever_came_first(
+    client, scenario, contributor, other_contributor, editor
+):
+    """The highlights every reader shares are drawn once and cached; each reader's own come on top."""
+    shared = make_annotation(scenario, other_contributor, quote="a prisoner exchange")
+    private = make_annotation(scenario, contributor, quote="Working groups", is_public=False)
+    hidden = make_annotation(scenario, other_contributor, quote="sanctions stay", state="hidden")
+
+    def highlighted(user=None) -> set[int]:
+        client.logout()
+        if user:
+            client.force_login(user)
+        page = client.get(scenario.get_absolute_url()).text
+        return {a.pk for a in (shared, private, hidden) if f'id="passage-{a.pk}"' in page}
+
+    assert highlighted(contributor) == {shared.pk, private.pk}  # first, so a leak would show below
+    assert highlighted() == {shared.pk}
+    assert highlighted(editor) == {shared.pk, hidden.pk}
+    assert highlighted(other_contributor) == {shared.pk, hidden.pk}
+    assert highlighted() == {shared.pk}
+
+
+def test_a_new_quote_is_highlighted_for_every_reader_at_once(client, scenario, contributor):
+    client.get(scenario.get_absolute_url())  # the shared highlights are now cached
+    quote = make_annotation(scenario, contributor, quote="a wider ceasefire")
+    assert f'id="passage-{quote.pk}"' in client.get(scenario.get_absolute_url()).text
