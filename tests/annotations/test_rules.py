@@ -290,6 +290,17 @@ def test_a_csrf_token_is_required_on_every_post(contributor, scenario):
     assert not Annotation.objects.exists()
 
 
+def test_my_annotations_come_thirty_to_a_page_newest_first(client, contributor, scenario):
+    for n in range(31):
+        make_annotation(scenario, contributor, body=f"Note {n}")
+    client.force_login(contributor)
+    first = client.get(reverse("my_annotations")).text
+    assert "Note 30" in first and "Note 0" not in first
+    assert '<a rel="next" href="?page=2">Older →</a>' in first
+    second = client.get(reverse("my_annotations"), {"page": 2}).text
+    assert "Note 0" in second and '<a rel="prev" href="?page=1">← Newer</a>' in second
+
+
 def test_my_annotations_lists_mine_only(client, contributor, other_contributor, scenario):
     make_annotation(scenario, contributor, body="Mine, private", is_public=False)
     make_annotation(scenario, other_contributor, body="Theirs")
