@@ -127,6 +127,11 @@ def main() -> int:
     for name, ok in checks.items():
         print(f"{'ok' if ok else 'FAILED'}: {name}")
     failed = [name for name, ok in checks.items() if not ok]
+    if failed:  # what went wrong, by phase, status and path; rerun with HARNESS_LOG_LEVEL=ERROR for the server's log
+        wrong = Counter(
+            f"{p} {s} {w}" for p, s, w in seen if (s >= 500 and s != 503) or w.startswith(("TRACEBACK", "UNFRIENDLY"))
+        )
+        print(f"unexpected answers: {dict(wrong)}")
     print("database-fault harness: " + (f"FAILED {', '.join(failed)}" if failed else "every check met"))
     return 1 if failed else 0
 

@@ -279,16 +279,31 @@ SITE_URL = env_str("DIPLOMACY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise SettingsError(f"DIPLOMACY_SITE_URL={SITE_URL!r} must start with http:// or https://.")
 
-LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = {"WARN": "WARNING"}.get(_level := env_str("DJANGO_LOG_LEVEL", "INFO").upper(), _level)
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise SettingsError(f"DJANGO_LOG_LEVEL={LOG_LEVEL!r} must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
 # One handler for everything, at one level. The "django" logger is configured here too,
 # replacing Django's defaults (a DEBUG-only console, mail to ADMINS), so that what
 # django.request reports about failed requests obeys DJANGO_LOG_LEVEL like the rest.
+# runserver's request log keeps Django's own format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr, "level": LOG_LEVEL}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": sys.stderr, "level": LOG_LEVEL, "formatter": "plain"},
+        "django.server": {"class": "logging.StreamHandler", "level": LOG_LEVEL, "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["django.server"], "level": LOG_LEVEL, "propagate": False},
+    },
 }

@@ -85,5 +85,6 @@ def test_the_log_level_filters_what_django_reports():
             cwd=ROOT, env=env | {"DJANGO_LOG_LEVEL": level}, capture_output=True, text=True, timeout=60,
         ).stderr  # fmt: skip
 
-    assert "Service Unavailable" in stderr("ERROR")
+    assert "ERROR django.request Service Unavailable: /" in stderr("ERROR")
+    assert "ERROR django.request Service Unavailable: /" in stderr("warn")
     assert "Service Unavailable" not in stderr("CRITICAL")

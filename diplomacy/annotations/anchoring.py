@@ -75,8 +75,8 @@ def render_narrative(text: str, anchors: list[Anchor]) -> SafeString:
 
 
 def _highlight(paragraph: str, offset: int, anchors: list[Anchor]) -> str:
-    """One paragraph cut at every passage's ends, in one sweep: anchors come sorted by
-    (start, id), and the ones covering a piece are those begun and not yet ended."""
+    """One paragraph cut at every passage's ends, in one sweep: the ones covering a piece are
+    those begun and not yet ended. `anchors` must be sorted by (start, id), as render_narrative does."""
     length = len(paragraph)
 
     def clamp(position: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -69,14 +71,15 @@ def narrative_html(request: HttpRequest, scenario: Scenario):
     """
     shown = Annotation.objects.filter(is_public=True, state=Annotation.State.SHOWN)
 
-    def for_everyone() -> tuple[list[Anchor], SafeString]:
+    def for_everyone() -> tuple[list[tuple], str]:
+        # Plain tuples and a str in the cache, so that a deploy changing Anchor can't break unpickling.
         anchors = _anchors(shown, scenario)
-        return anchors, render_narrative(scenario.narrative, anchors)
+        return [astuple(a) for a in anchors], str(render_narrative(scenario.narrative, anchors))
 
     anchors, html = fragment(request, "narrative", (scenario.pk,), for_everyone)
     if request.user.is_authenticated and (own := _anchors(Annotation.objects.seen_only_by(request.user), scenario)):
-        return render_narrative(scenario.narrative, anchors + own)
-    return html
+        return render_narrative(scenario.narrative, [Anchor(*a) for a in anchors] + own)
+    return mark_safe(html)  # noqa: S308 (the cached output of render_narrative, which escapes every piece)
 
 
 def _anchors(annotations, scenario: Scenario) -> list[Anchor]:
