@@ -31,11 +31,19 @@ class WebLinkField(models.URLField):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
+def _for_everyone() -> Q:
+    return Q(is_public=True, state=Annotation.State.SHOWN)
+
+
 class AnnotationQuerySet(models.QuerySet):
+    def for_everyone(self):
+        """What every reader sees: public annotations no editor has hidden."""
+        return self.filter(_for_everyone())
+
     def visible_to(self, user):
         """Public, shown annotations for everyone; plus, for a user, their own (private or hidden);
         plus, for editors, hidden public ones. Private ones are never shown to anyone but their author."""
-        shown = Q(is_public=True, state=Annotation.State.SHOWN)
+        shown = _for_everyone()
         if not user.is_authenticated:
             return self.filter(shown)
         if user.has_perm("annotations.moderate_annotation"):
@@ -50,10 +58,10 @@ class AnnotationQuerySet(models.QuerySet):
         theirs = Q(author=user)
         if user.has_perm("annotations.moderate_annotation"):
             theirs |= Q(is_public=True, state=Annotation.State.HIDDEN)
-        return self.filter(theirs).exclude(is_public=True, state=Annotation.State.SHOWN)
+        return self.filter(theirs).exclude(_for_everyone())
 
     def public(self):
-        return self.filter(is_public=True, state=Annotation.State.SHOWN, scenario__in=Scenario.objects.published())
+        return self.for_everyone().filter(scenario__in=Scenario.objects.published())
 
     def with_open_flags(self):
         return self.annotate(open_flags=Count("flags", filter=Q(flags__cleared_at__isnull=True)))

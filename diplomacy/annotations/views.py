@@ -69,14 +69,13 @@ def narrative_html(request: HttpRequest, scenario: Scenario):
     What every reader sees is located and drawn once per content version; a reader who
     also sees annotations of their own (or, as an editor, hidden ones) gets those added.
     """
-    shown = Annotation.objects.filter(is_public=True, state=Annotation.State.SHOWN)
 
-    def for_everyone() -> tuple[list[tuple], str]:
+    def shared() -> tuple[list[tuple], str]:
         # Plain tuples and a str in the cache, so that a deploy changing Anchor can't break unpickling.
-        anchors = _anchors(shown, scenario)
+        anchors = _anchors(Annotation.objects.for_everyone(), scenario)
         return [astuple(a) for a in anchors], str(render_narrative(scenario.narrative, anchors))
 
-    anchors, html = fragment(request, "narrative", (scenario.pk,), for_everyone)
+    anchors, html = fragment(request, "narrative", (scenario.pk,), shared)
     if request.user.is_authenticated and (own := _anchors(Annotation.objects.seen_only_by(request.user), scenario)):
         return render_narrative(scenario.narrative, [Anchor(*a) for a in anchors] + own)
     return mark_safe(html)  # noqa: S308 (the cached output of render_narrative, which escapes every piece)

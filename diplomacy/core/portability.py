@@ -43,7 +43,7 @@ def _fields(model) -> list[str]:
 
 
 def _querysets() -> dict:
-    public = Annotation.objects.filter(is_public=True, state=Annotation.State.SHOWN)
+    public = Annotation.objects.for_everyone()
     return {
         Outcome: Outcome.objects.order_by("pk"),
         Source: Source.objects.order_by("pk"),
