@@ -98,7 +98,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "diplomacy.core.cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -169,8 +168,8 @@ else:
 DATABASES = {"default": _database}
 
 # Cache: Redis, shared by every worker and app server, when REDIS_URL is set; otherwise
-# each process keeps its own. Either way cached pages are keyed by the content version
-# read from the database, so no process ever serves a page older than the last change.
+# each process keeps its own. Either way cached pages are keyed by versions read from the
+# database (diplomacy/core/cache.py), so no process serves a page older than the last change.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -178,6 +177,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# How long caches in front of the app (nginx, a CDN, browsers) may keep a page anonymous
+# readers see, and serve it stale while fetching a fresh one. Signed-in pages are private.
+PAGE_MAX_AGE = env_int("DIPLOMACY_PAGE_MAX_AGE", 60)
+PAGE_STALE_WHILE_REVALIDATE = env_int("DIPLOMACY_PAGE_STALE_WHILE_REVALIDATE", 300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The annotation thread's index covers its filter columns on PostgreSQL; SQLite simply
 # builds it without them, which is what we want there.

@@ -2,16 +2,15 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from diplomacy.accounts import views as accounts
 from diplomacy.annotations import views as annotations
-from diplomacy.annotations.feeds import RecentAnnotationsFeed, TopicAnnotationsFeed
+from diplomacy.annotations.feeds import recent_annotations_feed, topic_annotations_feed
 from diplomacy.core.views import healthz
 from diplomacy.scenarios import views
-from diplomacy.scenarios.feeds import RecentScenariosFeed
-from diplomacy.scenarios.sitemaps import SITEMAPS
+from diplomacy.scenarios.feeds import recent_scenarios_feed
+from diplomacy.scenarios.sitemaps import SITEMAPS, cached_sitemap
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,14 +19,10 @@ urlpatterns = [
     path("topics/", views.topic_index, name="topics"),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),
-    path("topics/<slug:topic>/annotations.atom", TopicAnnotationsFeed(), name="topic_annotation_feed"),
+    path("topics/<slug:topic>/annotations.atom", topic_annotations_feed, name="topic_annotation_feed"),
     path("topics/<slug:topic>/<slug:scenario>/", views.scenario_detail, name="scenario"),
     path("topics/<slug:topic>/<slug:scenario>/preview.png", views.scenario_preview, name="scenario_preview"),
-    path(
-        "topics/<slug:topic>/<slug:scenario>/annotations/",
-        annotations.annotation_create,
-        name="annotation_create",
-    ),
+    path("topics/<slug:topic>/<slug:scenario>/annotations/", annotations.scenario_annotations, name="annotations"),
     path("annotations/<int:pk>/", annotations.annotation_permalink, name="annotation"),
     path("annotations/<int:pk>/edit/", annotations.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotations.annotation_delete, name="annotation_delete"),
@@ -42,9 +37,9 @@ urlpatterns = [
     path("me/annotations/", annotations.my_annotations, name="my_annotations"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("feeds/scenarios.atom", RecentScenariosFeed(), name="scenario_feed"),
-    path("feeds/annotations.atom", RecentAnnotationsFeed(), name="annotation_feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/scenarios.atom", recent_scenarios_feed, name="scenario_feed"),
+    path("feeds/annotations.atom", recent_annotations_feed, name="annotation_feed"),
+    path("sitemap.xml", cached_sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -8,6 +8,7 @@ gone the annotation is "detached": it keeps its quote but has no place.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -15,7 +16,42 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PARAGRAPH_BREAK = "\n\n"
-CONTEXT = 32  # characters of prefix and suffix the browser sends with a quote
+CONTEXT = 32  # characters of text kept before and after a quote, to find it again
+
+
+@dataclass(frozen=True)
+class Quote:
+    exact: str
+    prefix: str
+    suffix: str
+
+
+def quote(text: str, words: str, start: int | None = None, end: int | None = None) -> Quote | None:
+    """The passage of `text` a reader quoted, with the text around it; None if it is not there.
+
+    A browser sends the words selected and where they start and end in the text (it reads
+    each paragraph's offset from the page); without JavaScript a reader types or pastes
+    the words, and their first occurrence is taken. Whitespace is not compared: a
+    selection across paragraphs reads differently in each browser.
+    """
+    if not words.strip():
+        return None
+    span = None
+    if start is not None and end is not None and 0 <= start < end <= len(text):
+        selected = text[start:end]
+        if _squashed(selected) == _squashed(words):
+            span = start + len(selected) - len(selected.lstrip()), end - len(selected) + len(selected.rstrip())
+    if span is None:
+        found = re.search(r"\s+".join(re.escape(word) for word in words.split()), text)
+        span = found.span() if found else None
+    if span is None:
+        return None
+    left, right = span
+    return Quote(text[left:right], text[max(0, left - CONTEXT) : left], text[right : right + CONTEXT])
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 
+from diplomacy.core.cache import ANNOTATIONS, EDITORIAL, cached_page, topic_scope
 from diplomacy.scenarios.models import Topic
 
 from .models import Annotation
@@ -54,3 +55,7 @@ class TopicAnnotationsFeed(RecentAnnotationsFeed):
         return (
             Annotation.objects.public().filter(scenario__topic=topic).select_related("scenario__topic", "author")[:50]
         )
+
+
+recent_annotations_feed = cached_page(lambda: [EDITORIAL, ANNOTATIONS])(RecentAnnotationsFeed())
+topic_annotations_feed = cached_page(lambda topic: [EDITORIAL, topic_scope(topic)])(TopicAnnotationsFeed())

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
+from diplomacy.core.cache import fragment
+
+from .anchoring import quote
 from .models import Annotation
 
 
 class AnnotationForm(forms.ModelForm):
     """A new annotation on a scenario, optionally anchored to a quoted passage of its narrative."""
 
+    # Where the browser found the selected words in the narrative (see anchoring.quote).
+    quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    quote_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     class Meta:
         model = Annotation
-        fields = ["kind", "body", "quote", "quote_prefix", "quote_suffix", "source_url", "is_public"]
+        fields = ["kind", "body", "quote", "source_url", "is_public"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 5}),
             "quote": forms.Textarea(attrs={"rows": 2}),
-            "quote_prefix": forms.HiddenInput,
-            "quote_suffix": forms.HiddenInput,
             "source_url": forms.URLInput(attrs={"placeholder": "https://…"}),
         }
         labels = {"body": "Your annotation", "is_public": "Public: everyone can read it (untick to keep it private)"}
@@ -26,16 +33,29 @@ class AnnotationForm(forms.ModelForm):
     def __init__(self, *args, scenario, user, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.scenario = scenario
-        if not user.has_perm("annotations.moderate_annotation"):
+        self.editor = user.has_perm("annotations.moderate_annotation")
+        if not self.editor:
             self.fields["kind"].choices = [c for c in Annotation.Kind.choices if c[0] != Annotation.Kind.EDITORS_NOTE]
 
-    def clean_quote(self) -> str:
-        quote = self.cleaned_data["quote"].strip()
-        if quote and quote not in self.scenario.narrative:
-            raise forms.ValidationError(
-                "These words are not in the scenario’s narrative. Select the passage on the page, or copy it exactly."
-            )
-        return quote
+    def empty_fields(self) -> SafeString:
+        """The unbound form's fields, rendered once for everyone offered the same kinds (they show no content)."""
+        build = lambda: render_to_string("scenarios/scenario.html#annotation-fields", {"form": self})  # noqa: E731
+        return mark_safe(fragment(None, "annotation-fields", [], build, self.editor))  # noqa: S308 (rendered by Django's templates)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        words = cleaned.get("quote", "")
+        if words:
+            found = quote(self.scenario.narrative, words, cleaned.get("quote_start"), cleaned.get("quote_end"))
+            if found is None:
+                self.add_error(
+                    "quote",
+                    "These words are not in the scenario’s narrative. Select the passage on the page, or copy it exactly.",
+                )
+            else:
+                cleaned["quote"] = found.exact
+                self.instance.quote_prefix, self.instance.quote_suffix = found.prefix, found.suffix
+        return cleaned
 
 
 class EditAnnotationForm(forms.ModelForm):

@@ -50,15 +50,20 @@ class AnnotationQuerySet(models.QuerySet):
             shown = Q(is_public=True)
         return self.filter(shown | Q(author=user))
 
-    def seen_only_by(self, user):
-        """What visible_to(user) adds to what every reader sees: the user's own private or
-        hidden annotations, and for editors the hidden public ones. Nothing for anonymous readers."""
+    def concerning(self, user):
+        """What a user sees differently from other readers: their own annotations (they may
+        edit them, and see them when private or hidden), and for editors every hidden one."""
         if not user.is_authenticated:
             return self.none()
         theirs = Q(author=user)
         if user.has_perm("annotations.moderate_annotation"):
             theirs |= Q(is_public=True, state=Annotation.State.HIDDEN)
-        return self.filter(theirs).exclude(_for_everyone())
+        return self.filter(theirs)
+
+    def seen_only_by(self, user):
+        """What visible_to(user) adds to what every reader sees: the user's own private or
+        hidden annotations, and for editors the hidden public ones. Nothing for anonymous readers."""
+        return self.concerning(user).exclude(_for_everyone())
 
     def public(self):
         return self.for_everyone().filter(scenario__in=Scenario.objects.published())
@@ -95,6 +100,9 @@ class Annotation(models.Model):
     moderation_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Any change at all, by anyone (an author's edit, an editor's, moderation): what the
+    # cached rendering of this annotation is keyed on.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -134,6 +142,10 @@ class Annotation(models.Model):
         return self.source_url if self.source_url.lower().startswith(("http://", "https://")) else ""
 
     @property
+    def is_for_everyone(self) -> bool:
+        return self.is_public and self.state == self.State.SHOWN
+
+    @property
     def is_hidden(self) -> bool:
         return self.state == self.State.HIDDEN
 
@@ -153,13 +165,13 @@ class Annotation(models.Model):
     def hide(self, *, by, reason: str) -> None:
         self.state = self.State.HIDDEN
         self.moderation_reason = reason
-        self.save(update_fields=["state", "moderation_reason"])
+        self.save(update_fields=["state", "moderation_reason", "updated_at"])
         ModerationEvent.objects.create(annotation=self, editor=by, action=ModerationEvent.Action.HIDE, reason=reason)
 
     def restore(self, *, by, reason: str) -> None:
         self.state = self.State.SHOWN
         self.moderation_reason = ""
-        self.save(update_fields=["state", "moderation_reason"])
+        self.save(update_fields=["state", "moderation_reason", "updated_at"])
         ModerationEvent.objects.create(annotation=self, editor=by, action=ModerationEvent.Action.RESTORE, reason=reason)
 
     def clear_flags(self, *, by, reason: str) -> int:

@@ -1,90 +1,179 @@
-"""A page cache for anonymous readers, safe across workers and app servers.
+"""Caching pages and pieces of pages, under one rule.
 
-Pages are stored under a key that carries the content version (one row in the
-database), so any change a reader could see invalidates every cached page at once,
-in every process, whichever cache backend holds them (Redis when REDIS_URL is set).
-Signed-in users always get a fresh render: their pages carry their own CSRF token,
-their private annotations and their controls.
+THE RULE. Whatever is cached (a whole page for anonymous readers, a fragment shared
+by signed-in readers, a preview image) is stored under a key made of the current
+tokens of the *scopes* it shows, plus, when what it shows depends on who may see
+drafts, the same `Visibility` value its build was given; a change gives new tokens
+to exactly the scopes that show it (diplomacy/core/signals.py), so a change
+invalidates only the things that show it, and nothing is ever deleted by hand: old
+keys are simply never asked for again and the cache's LRU drops them.
+
+The scopes, and why these:
+
+- ``editorial``: everything editors curate (topics, outcomes, scenarios, factors,
+  influences, sources). A title or a likelihood shows on the home page, the matrix,
+  neighbouring topics, the explorer, comparisons, feeds and previews; one scope for
+  all of it means no page can miss a change, and editors change things a few times a
+  day, so rebuilding pages after each costs nothing that matters.
+- ``topic:<slug>`` and ``scenario:<topic>/<slug>``: what readers add, which is
+  frequent and local. A public annotation (new, edited, hidden, restored, deleted,
+  made public or private) changes its scenario's page and thread (``scenario:``), its
+  topic's counts and per-topic feed (``topic:``), and the site-wide feed
+  (``annotations``); pages of other scenarios and topics keep their keys. Private
+  annotations, flags, sessions and logins change nothing another person sees, so
+  they bump nothing.
+- ``epoch``: part of every key; bulk loads that bypass signals bump it.
+
+Every key also carries the release (a digest of the code and templates), so a deploy
+never serves what an older release rendered.
+
+Every key also carries the release (a digest of the code and templates), so a deploy
+never serves what an older release rendered.
+
+Scopes are named by slugs, as pages are addressed, so a page's key needs no lookup:
+one query reads the tokens (diplomacy/core/models.py), once per request.
+
+Anonymous readers get whole pages from the cache (`cached_page`); the response is
+stored as the view returned it and every middleware runs on a hit as on a miss, so
+a cached response equals a fresh one but for ``X-Cache``. Such pages tell caches in
+front of the app (nginx, a CDN) they may keep them for a short while
+(``Cache-Control: public``); anything a signed-in reader gets is ``private``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.template.response import SimpleTemplateResponse
+from django.utils.cache import patch_cache_control
 
-from .models import ContentVersion
+from .models import EPOCH, Version
 
-CACHED_PAGES = {"home", "topics", "topic", "scenario", "explore", "compare"}
-TIMEOUT = 60 * 60
-VARYING_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
-KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Language", "X-Robots-Tag")
+EDITORIAL = "editorial"
+ANNOTATIONS = "annotations"
+TIMEOUT = 60 * 60 * 24
+# htmx's request headers change what a page answers (a fragment, not the page).
+VARYING_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 
-
-def _url_name(path: str) -> str | None:
-    try:
-        return resolve(path).url_name
-    except Resolver404:
-        return None
+T = TypeVar("T")
 
 
-def _cacheable(request: HttpRequest) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and "messages" not in request.COOKIES
-        and _url_name(request.path_info) in CACHED_PAGES
-        and not request.user.is_authenticated
-    )
+def topic_scope(topic: str) -> str:
+    return f"topic:{topic}"
 
 
-def content_version(request: HttpRequest) -> str:
-    """The content version, read once per request however many cached pieces ask for it."""
-    if not hasattr(request, "_content_version"):
-        request._content_version = ContentVersion.current()
-    return request._content_version
+def scenario_scope(topic: str, scenario: str) -> str:
+    return f"scenario:{topic}/{scenario}"
 
 
-def _key(request: HttpRequest) -> str:
-    varying = "|".join(request.headers.get(name, "") for name in VARYING_HEADERS)
-    digest = hashlib.sha256(f"{request.get_full_path()}|{varying}".encode()).hexdigest()
-    return f"page:{content_version(request)}:{digest}"
+def _release() -> str:
+    """A digest of the code and templates: a deploy that changes how anything is rendered, or
+    the shape of what is cached, starts with keys no earlier release used."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for path in sorted([*root.joinpath("diplomacy").rglob("*.py"), *root.joinpath("templates").rglob("*.html")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
-class AnonymousPageCacheMiddleware:
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _cacheable(request):
-            return self.get_response(request)
-        key = _key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content, headers=headers)
-            response["X-Cache"] = "hit"
-            return response
-        response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), TIMEOUT)
-            response["X-Cache"] = "miss"
-        return response
+RELEASE = _release()
 
 
-def fragment(request: HttpRequest, name: str, parts: tuple, build):
-    """A rendered piece of a page (or anything picklable), kept until the content version changes.
+def tokens(request: HttpRequest | None, scopes: Iterable[str]) -> str:
+    """Each scope (and the epoch) with its current token, read from the database at most once per
+    request and scope. What shows no content (no scopes) needs none."""
+    wanted = sorted({*scopes, EPOCH}) if scopes else []
+    known: dict[str, str] = request.__dict__.setdefault("_cache_tokens", {}) if request else {}
+    if missing := [scope for scope in wanted if scope not in known]:
+        known |= Version.tokens(missing)
+    return "|".join(f"{scope}={known[scope]}" for scope in wanted)
 
-    For what every reader sees alike inside pages that differ per user: the pieces are
-    rebuilt only after a change, so signed-in users' pages skip most queries and rendering.
-    Nothing is stored when `build` returns None (a page that was not found).
-    """
-    key = f"fragment:{content_version(request)}:{name}:" + ":".join(str(part) for part in parts)
-    value = cache.get(key)
+
+def key(request: HttpRequest | None, name: str, scopes: Iterable[str], *parts: object) -> str:
+    """The one way a cache key is made: what is cached, the code that renders it, each scope it
+    shows with its token, and whatever else it depends on (a `Visibility`, a page number)."""
+    detail = ":".join([tokens(request, list(scopes)), *(str(part) for part in parts)])
+    # Short keys, safe for any backend, however long a query string or a slug.
+    return f"{name}:{RELEASE}:{hashlib.sha256(detail.encode()).hexdigest()}"
+
+
+def fragment(
+    request: HttpRequest | None, name: str, scopes: Iterable[str], build: Callable[[], T | None], *parts: object
+) -> T | None:
+    """A piece shared by every reader who asks with the same `parts`: rebuilt only after a
+    change to what it shows. Nothing is stored when `build` returns None (not found)."""
+    cache_key = key(request, name, scopes, *parts)
+    value = cache.get(cache_key)
     if value is None:
         value = build()
         if value is not None:
-            cache.set(key, value, TIMEOUT)
+            cache.set(cache_key, value, TIMEOUT)
     return value
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A response the same for every anonymous reader: nothing set for this one visitor."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.session.modified
+    )
+
+
+def cached_page(shows: Callable[..., Iterable[str]]):
+    """Serve anonymous readers this view's page from the cache.
+
+    `shows(**url_kwargs)` names the scopes the page shows. Signed-in readers, and readers
+    with a message waiting (the messages cookie), always get a fresh, private page.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            shared = (
+                request.method in ("GET", "HEAD")
+                and not request.user.is_authenticated
+                and "messages" not in request.COOKIES
+            )
+            if not shared:
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, private=True, no_cache=True)
+                return response
+            varying = "|".join(request.headers.get(name, "") for name in VARYING_HEADERS)
+            name = getattr(view, "__name__", type(view).__name__)
+            cache_key = key(request, f"page:{name}", shows(**kwargs), request.get_full_path(), varying)
+            stored = cache.get(cache_key)
+            if stored is not None:
+                status, content, headers = stored
+                response = HttpResponse(content, status=status, headers=headers)
+                response["X-Cache"] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if isinstance(response, SimpleTemplateResponse):
+                    response.render()
+                if not _storable(request, response):
+                    patch_cache_control(response, private=True, no_cache=True)
+                    return response
+                cache.set(cache_key, (response.status_code, response.content, dict(response.items())), TIMEOUT)
+                response["X-Cache"] = "miss"
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PAGE_MAX_AGE,
+                stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
+            )
+            return response
+
+        wrapped.shows = shows  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

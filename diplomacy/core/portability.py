@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from diplomacy.annotations.models import Annotation
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
 
-from .models import ContentVersion
+from .models import EPOCH, Version
 
 FORMAT = "diplomacy-content"
 VERSION = 1
@@ -93,5 +93,5 @@ def import_content(document: dict[str, Any]) -> int:
             for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
                 cursor.execute(sql)
         Scenario.objects.refresh_search_vectors()
-        ContentVersion.bump()
+        Version.bump([EPOCH])
     return count

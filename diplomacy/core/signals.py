@@ -1,21 +1,80 @@
-"""Any change to what readers see bumps the content version, which invalidates cached pages."""
+"""What each change invalidates: the scopes of diplomacy/core/cache.py it bumps, and nothing more."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
 
-from .models import ContentVersion
+from .cache import ANNOTATIONS, EDITORIAL, scenario_scope, topic_scope
+from .models import Version
 
-SHOWN_TO_READERS = [Topic, Outcome, Scenario, Factor, Influence, Source, Annotation]
-
-
-def _bump(sender, **kwargs) -> None:
-    ContentVersion.bump()
+EDITORIAL_MODELS = [Topic, Outcome, Scenario, Factor, Influence, Source]
 
 
-for model in SHOWN_TO_READERS:
-    post_save.connect(_bump, sender=model, dispatch_uid=f"bump-on-save-{model.__name__}")
-    post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-on-delete-{model.__name__}")
+def _editorial_change(sender: type, **kwargs: Any) -> None:
+    Version.bump([EDITORIAL])
+
+
+for model in EDITORIAL_MODELS:
+    post_save.connect(_editorial_change, sender=model, dispatch_uid=f"editorial-save-{model.__name__}")
+    post_delete.connect(_editorial_change, sender=model, dispatch_uid=f"editorial-delete-{model.__name__}")
 for through in (Topic.sources.through, Scenario.sources.through, Factor.sources.through):
-    m2m_changed.connect(_bump, sender=through, dispatch_uid=f"bump-on-m2m-{through.__name__}")
+    m2m_changed.connect(_editorial_change, sender=through, dispatch_uid=f"editorial-m2m-{through.__name__}")
+
+
+def readers_changed(scenario_ids: Iterable[int]) -> None:
+    """Public annotations on these scenarios changed: their pages, their topics' and the feeds."""
+    scenarios = Scenario.objects.filter(pk__in=set(scenario_ids)).values_list("topic__slug", "slug")
+    scopes = {ANNOTATIONS}
+    for topic, slug in scenarios:
+        scopes |= {topic_scope(topic), scenario_scope(topic, slug)}
+    Version.bump(scopes)
+
+
+def _annotation_before(sender: type, instance: Annotation, raw: bool = False, **kwargs: Any) -> None:
+    """Remember where the annotation was public, if it was: making it private must invalidate too."""
+    before = Annotation.objects.for_everyone().filter(pk=instance.pk).values_list("scenario_id", flat=True)
+    instance._was_public_on = before.first() if instance.pk else None
+
+
+def _annotation_saved(sender: type, instance: Annotation, **kwargs: Any) -> None:
+    shown_on = {getattr(instance, "_was_public_on", None), instance.scenario_id if instance.is_for_everyone else None}
+    if shown_on - {None}:
+        readers_changed(shown_on - {None})
+
+
+def _annotation_deleted(sender: type, instance: Annotation, **kwargs: Any) -> None:
+    if instance.is_for_everyone:
+        readers_changed([instance.scenario_id])
+
+
+pre_save.connect(_annotation_before, sender=Annotation, dispatch_uid="annotation-before")
+post_save.connect(_annotation_saved, sender=Annotation, dispatch_uid="annotation-saved")
+post_delete.connect(_annotation_deleted, sender=Annotation, dispatch_uid="annotation-deleted")
+
+
+def _user_before(sender: type, instance: User, **kwargs: Any) -> None:
+    instance._old_username = (
+        User.objects.filter(pk=instance.pk).values_list("username", flat=True).first() if instance.pk else None
+    )
+
+
+def _user_saved(sender: type, instance: User, created: bool, **kwargs: Any) -> None:
+    """Authors' names show on their annotations: a rename reaches every page that shows one.
+    Logins save the user too (last_login), and change nothing anyone sees."""
+    if created or getattr(instance, "_old_username", None) in (None, instance.username):
+        return
+    theirs = Annotation.objects.filter(author=instance)
+    theirs.update(updated_at=timezone.now())
+    readers_changed(theirs.for_everyone().values_list("scenario_id", flat=True).distinct())
+
+
+pre_save.connect(_user_before, sender=User, dispatch_uid="user-before")
+post_save.connect(_user_saved, sender=User, dispatch_uid="user-saved")

@@ -5,6 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from diplomacy.core.cache import EDITORIAL, cached_page
+
 from .models import Scenario
 
 
@@ -33,3 +35,6 @@ class RecentScenariosFeed(Feed):
 
     def item_categories(self, scenario):
         return [scenario.topic.title, scenario.outcome.name]
+
+
+recent_scenarios_feed = cached_page(lambda: [EDITORIAL])(RecentScenariosFeed())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
@@ -36,15 +38,40 @@ class Source(models.Model):
         return f"{self.section}: “{self.quote[:60]}…”" if len(self.quote) > 60 else f"{self.section}: “{self.quote}”"
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """Who may see unpublished topics and scenarios: the one rule for what pages list and
+    for the cache keys of what they list (a key names the Visibility its build was given).
+
+    Editors preview what they may change; everyone else sees published content only.
+    """
+
+    topic_drafts: bool = False
+    scenario_drafts: bool = False
+
+    @classmethod
+    def of(cls, user) -> Visibility:
+        if not user.is_authenticated:
+            return EVERYONE
+        return cls(user.has_perm("scenarios.change_topic"), user.has_perm("scenarios.change_scenario"))
+
+    def __str__(self) -> str:
+        return f"drafts-{int(self.topic_drafts)}{int(self.scenario_drafts)}"
+
+
+EVERYONE = Visibility()
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def visible(self, visibility: Visibility):
+        """What a reader with this visibility may see."""
+        return self if visibility.topic_drafts else self.published()
+
     def visible_to(self, user):
-        """What a user may see: editors preview unpublished content, readers do not."""
-        if user.has_perm(f"{self.model._meta.app_label}.change_{self.model._meta.model_name}"):
-            return self
-        return self.published()
+        return self.visible(Visibility.of(user))
 
 
 class Topic(models.Model):
@@ -102,6 +129,15 @@ class ScenarioQuerySet(PublishedQuerySet):
     def published(self):
         """Scenarios a reader may see: published, on a published topic."""
         return self.filter(is_published=True, topic__is_published=True)
+
+    def visible(self, visibility: Visibility):
+        """Scenarios a reader with this visibility may see, on topics they may see."""
+        scenarios = self if visibility.scenario_drafts else self.filter(is_published=True)
+        return scenarios if visibility.topic_drafts else scenarios.filter(topic__is_published=True)
+
+    def at(self, topic: str, scenario: str):
+        """The scenario at /topics/<topic>/<scenario>/, with what its page names."""
+        return self.filter(topic__slug=topic, slug=scenario).select_related("topic", "outcome")
 
     def refresh_search_vectors(self) -> None:
         """Recompute the full-text search vectors (PostgreSQL only; SQLite searches the text)."""

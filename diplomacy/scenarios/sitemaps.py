@@ -4,7 +4,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.urls import reverse
+
+from diplomacy.core.cache import EDITORIAL, cached_page
 
 from .models import Scenario, Topic
 
@@ -51,3 +54,4 @@ class ScenarioSitemap(_CanonicalSitemap):
 
 
 SITEMAPS = {"pages": PagesSitemap, "topics": TopicSitemap, "scenarios": ScenarioSitemap}
+cached_sitemap = cached_page(lambda sitemaps: [EDITORIAL])(sitemap)

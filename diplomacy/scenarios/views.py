@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
+from diplomacy.annotations.forms import AnnotationForm
 from diplomacy.annotations.models import Annotation
-from diplomacy.annotations.views import thread_context
-from diplomacy.core.cache import fragment
+from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
+from diplomacy.core.cache import EDITORIAL, cached_page, fragment, topic_scope
 
 from . import likelihood, previews
 from .forms import SORTS, ExplorerForm
@@ -27,6 +30,7 @@ from .models import (
     Outcome,
     Scenario,
     Topic,
+    Visibility,
     influences_by_factor,
     outcome_matrix,
 )
@@ -46,7 +50,16 @@ def _influences():
     return Prefetch("influences", queryset=Influence.objects.select_related("factor"))
 
 
+def _editorial(**kwargs: str) -> list[str]:
+    return [EDITORIAL]
+
+
+def _topic_shows(topic: str) -> list[str]:
+    return [EDITORIAL, topic_scope(topic)]
+
+
 @require_safe
+@cached_page(_editorial)
 def home(request: HttpRequest) -> HttpResponse:
     meta = PageMeta(
         title=settings.SITE_NAME,
@@ -58,13 +71,14 @@ def home(request: HttpRequest) -> HttpResponse:
     def build() -> str:
         published = Topic.objects.published()
         context = _matrix(list(published[:HOME_TOPICS])) | {"topic_count": published.count()}
-        return render_to_string("scenarios/home.html#main", context, request)
+        return render_to_string("scenarios/home.html#main", context)
 
-    main = fragment(request, "home", (), build)
+    main = fragment(request, "home", _editorial(), build)
     return render(request, "scenarios/home.html", {"main": main, "meta": meta})
 
 
 @require_safe
+@cached_page(_editorial)
 def topic_index(request: HttpRequest) -> HttpResponse:
     """Every topic, with its row of the matrix, a page at a time."""
     page = Paginator(Topic.objects.published(), TOPICS_PAGE).get_page(request.GET.get("page"))
@@ -76,9 +90,9 @@ def topic_index(request: HttpRequest) -> HttpResponse:
     )
 
     def build() -> str:
-        return render_to_string("scenarios/topics.html#main", _matrix(list(page)) | {"page": page}, request)
+        return render_to_string("scenarios/topics.html#main", _matrix(list(page)) | {"page": page})
 
-    main = fragment(request, "topics", (page.number,), build)
+    main = fragment(request, "topics", _editorial(), build, page.number)
     return render(request, "scenarios/topics.html", {"main": main, "meta": meta})
 
 
@@ -106,101 +120,102 @@ _MATRIX_FIELDS = [
 
 
 @require_safe
+@cached_page(_topic_shows)
 def topic_detail(request: HttpRequest, topic: str) -> HttpResponse:
-    def build() -> dict | None:
-        topic_obj = Topic.objects.visible_to(request.user).filter(slug=topic).prefetch_related("sources").first()
-        if topic_obj is None:
-            return None
-        public_annotations = Q(annotations__is_public=True, annotations__state=Annotation.State.SHOWN)
-        scenarios = list(
-            _scenarios_with_outcome(Scenario.objects.visible_to(request.user).filter(topic=topic_obj))
-            .annotate(annotation_count=Count("annotations", filter=public_annotations))
-            .prefetch_related(_influences())
-            .order_by("outcome__order")
-        )
-        for scenario in scenarios:
-            scenario.topic = topic_obj
-        neighbours = list(Topic.objects.visible_to(request.user).only("pk", "slug", "title", "order"))
-        index = next(i for i, item in enumerate(neighbours) if item.pk == topic_obj.pk)
-        context = {
-            "topic": topic_obj,
-            "scenarios": scenarios,
-            "factors": influences_by_factor(scenarios),
-            "estimated": likelihood.total(s.likelihood for s in scenarios),
-            "previous": neighbours[index - 1] if index > 0 else None,
-            "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
-            "meta": PageMeta(
-                title=topic_obj.title,
-                description=topic_obj.summary,
-                path=topic_obj.get_absolute_url(),
-                type="article",
-                image_path=reverse("topic_preview", kwargs={"topic": topic_obj.slug}),
-            ),
-        }
-        return {"main": render_to_string("scenarios/topic.html#main", context, request), "meta": context["meta"]}
-
-    preview = request.user.has_perm("scenarios.change_topic")
-    page = fragment(request, "topic", (topic, preview), build)
+    visibility = Visibility.of(request.user)
+    page = fragment(request, "topic", _topic_shows(topic), lambda: _topic_page(topic, visibility), visibility)
     if page is None:
         return _redirect_renamed(request, topic)
     return render(request, "scenarios/topic.html", page)
 
 
+def _topic_page(slug: str, visibility: Visibility) -> dict | None:
+    """What every reader with this visibility sees of a topic: its page's main part, and its meta."""
+    topic = Topic.objects.visible(visibility).filter(slug=slug).prefetch_related("sources").first()
+    if topic is None:
+        return None
+    public_annotations = Q(annotations__is_public=True, annotations__state=Annotation.State.SHOWN)
+    scenarios = list(
+        _scenarios_with_outcome(Scenario.objects.visible(visibility).filter(topic=topic))
+        .annotate(annotation_count=Count("annotations", filter=public_annotations))
+        .prefetch_related(_influences())
+        .order_by("outcome__order")
+    )
+    for scenario in scenarios:
+        scenario.topic = topic
+    neighbours = list(Topic.objects.visible(visibility).only("pk", "slug", "title", "order"))
+    index = next(i for i, item in enumerate(neighbours) if item.pk == topic.pk)
+    meta = PageMeta(
+        title=topic.title,
+        description=topic.summary,
+        path=topic.get_absolute_url(),
+        type="article",
+        image_path=reverse("topic_preview", kwargs={"topic": topic.slug}),
+    )
+    context = {
+        "topic": topic,
+        "scenarios": scenarios,
+        "factors": influences_by_factor(scenarios),
+        "estimated": likelihood.total(s.likelihood for s in scenarios),
+        "previous": neighbours[index - 1] if index > 0 else None,
+        "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
+        "meta": meta,
+    }
+    return {"main": render_to_string("scenarios/topic.html#main", context), "meta": meta}
+
+
 @require_safe
 @vary_on_headers("HX-Request")
+@cached_page(shows)
 def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResponse:
-    scenario_obj = (
-        Scenario.objects.visible_to(request.user)
-        .filter(topic__in=Topic.objects.visible_to(request.user), topic__slug=topic, slug=scenario)
-        .select_related("topic", "outcome")
-        .first()
-    )
+    visibility = Visibility.of(request.user)
+    scenario_obj = Scenario.objects.visible(visibility).at(topic, scenario).first()
     if scenario_obj is None:
         return _redirect_renamed(request, topic, scenario)
+    meta = _scenario_meta(scenario_obj)
+    build = lambda: _scenario_parts(scenario_obj, visibility, meta)  # noqa: E731
+    annotations = ScenarioAnnotations(request, scenario_obj)
     context = {
+        **fragment(request, "scenario", _editorial(), build, scenario_obj.pk, visibility),
         "scenario": scenario_obj,
-        "meta": PageMeta(
-            title=f"{scenario_obj.title} ({scenario_obj.topic.title})",
-            description=f"{scenario_obj.outcome.name} on {scenario_obj.topic.title}: "
-            + _first_sentence(scenario_obj.narrative),
-            path=scenario_obj.get_absolute_url(),
-            type="article",
-            image_path=reverse("scenario_preview", kwargs={"topic": topic, "scenario": scenario_obj.slug}),
-        ),
-        **thread_context(request, scenario_obj),
+        "thread_html": annotations.thread_html(Params.from_query(request.GET)),
+        "meta": meta,
+        "narrative_html": annotations.narrative_html,
+        "annotation_count": annotations.count,
+        "form": AnnotationForm(scenario=scenario_obj, user=request.user) if request.user.is_authenticated else None,
     }
-    # htmx asks for just the thread (filter, order) or the next page of it ("load more").
-    if request.htmx and not request.htmx.history_restore_request and request.htmx.target in THREAD_PARTIALS:
-        return render(request, f"scenarios/scenario.html#{THREAD_PARTIALS[request.htmx.target]}", context)
-
-    def build() -> dict:
-        # What every reader sees alike: rebuilt only after a change to the content.
-        siblings = list(
-            _scenarios_with_outcome(Scenario.objects.visible_to(request.user))
-            .filter(topic=scenario_obj.topic)
-            .exclude(pk=scenario_obj.pk)
-            .order_by("outcome__order")
-        )
-        for sibling in siblings:
-            sibling.topic = scenario_obj.topic
-        parts = {
-            "scenario": scenario_obj,
-            "siblings": siblings,
-            "influences": scenario_obj.influences.select_related("factor"),
-            "sources": scenario_obj.sources.all(),
-            "meta": context["meta"],
-        }
-        return {
-            "head": render_to_string("scenarios/scenario.html#head", parts, request),
-            "body": render_to_string("scenarios/scenario.html#body", parts, request),
-        }
-
-    preview = request.user.has_perm("scenarios.change_scenario")
-    context |= fragment(request, "scenario", (scenario_obj.pk, preview), build)
     return render(request, "scenarios/scenario.html", context)
 
 
-THREAD_PARTIALS = {"thread": "thread", "thread-more": "thread-page"}
+def _scenario_parts(scenario: Scenario, visibility: Visibility, meta: PageMeta) -> dict[str, str]:
+    """What every reader with this visibility sees alike of a scenario page, rendered from one context
+    (and without the request, so nothing of one reader can get into what every reader is shown)."""
+    siblings = list(
+        _scenarios_with_outcome(Scenario.objects.visible(visibility))
+        .filter(topic=scenario.topic)
+        .exclude(pk=scenario.pk)
+        .order_by("outcome__order")
+    )
+    for sibling in siblings:
+        sibling.topic = scenario.topic
+    context = {
+        "scenario": scenario,
+        "siblings": siblings,
+        "influences": scenario.influences.select_related("factor"),
+        "sources": scenario.sources.all(),
+        "meta": meta,
+    }
+    return {name: render_to_string(f"scenarios/scenario.html#{name}", context) for name in ("head", "body")}
+
+
+def _scenario_meta(scenario: Scenario) -> PageMeta:
+    return PageMeta(
+        title=f"{scenario.title} ({scenario.topic.title})",
+        description=f"{scenario.outcome.name} on {scenario.topic.title}: " + _first_sentence(scenario.narrative),
+        path=scenario.get_absolute_url(),
+        type="article",
+        image_path=reverse("scenario_preview", kwargs={"topic": scenario.topic.slug, "scenario": scenario.slug}),
+    )
 
 
 def _first_sentence(text: str, limit: int = 180) -> str:
@@ -219,6 +234,7 @@ def _redirect_renamed(request: HttpRequest, topic: str, scenario: str | None = N
 
 @require_safe
 @vary_on_headers("HX-Request")
+@cached_page(_editorial)
 def explore(request: HttpRequest) -> HttpResponse:
     topics = list(Topic.objects.published().only("pk", "slug", "title", "order"))
     outcomes = list(Outcome.objects.all())
@@ -269,6 +285,7 @@ def _canonical_query(filters: dict) -> str:
 
 
 @require_safe
+@cached_page(_editorial)
 def compare(request: HttpRequest) -> HttpResponse:
     refs = list(dict.fromkeys(request.GET.getlist("s")))
     if len(refs) > COMPARE_MAX:
@@ -299,33 +316,32 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "scenarios/compare.html", context)
 
 
-def _preview_response(key: str, draw) -> HttpResponse:
-    png = cache.get(key)
-    if png is None:
-        png = draw()
-        cache.set(key, png, 60 * 60 * 24)
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "public, max-age=3600"
+def _preview(request: HttpRequest, name: str, pk: int, draw: Callable[[], bytes]) -> HttpResponse:
+    """A preview image: drawn once per change to the content, the same for everyone, so public."""
+    response = HttpResponse(fragment(request, name, _editorial(), draw, pk), content_type="image/png")
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_MAX_AGE,
+        stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
+    )
     return response
 
 
-def _topic_bars(topic: Topic, highlight_pk: int | None = None) -> tuple[str, list[previews.Bar]]:
-    """The version of what the image shows (for the cache key) and its bars."""
-    scenarios = list(_scenarios_with_outcome().filter(topic=topic).order_by("outcome__order"))
-    latest = max([topic.updated_at, *(s.updated_at for s in scenarios)])
-    version = f"{latest.timestamp()}-{len(scenarios)}"
-    bars = [previews.Bar(s.outcome.name, s.likelihood, s.pk == highlight_pk) for s in scenarios]
-    return version, bars
+def _topic_bars(topic: Topic, highlight_pk: int | None = None) -> list[previews.Bar]:
+    scenarios = _scenarios_with_outcome().filter(topic=topic).order_by("outcome__order")
+    return [previews.Bar(s.outcome.name, s.likelihood, s.pk == highlight_pk) for s in scenarios]
 
 
 @require_safe
 def topic_preview(request: HttpRequest, topic: str) -> HttpResponse:
     topic_obj = get_object_or_404(Topic.objects.published(), slug=topic)
-    version, bars = _topic_bars(topic_obj)
-    return _preview_response(
-        f"preview:topic:{topic_obj.pk}:{version}",
-        lambda: previews.render(kicker=settings.SITE_NAME, title=topic_obj.title, bars=bars, site=settings.SITE_NAME),
-    )
+
+    def draw() -> bytes:
+        bars = _topic_bars(topic_obj)
+        return previews.render(kicker=settings.SITE_NAME, title=topic_obj.title, bars=bars, site=settings.SITE_NAME)
+
+    return _preview(request, "preview:topic", topic_obj.pk, draw)
 
 
 @require_safe
@@ -333,13 +349,14 @@ def scenario_preview(request: HttpRequest, topic: str, scenario: str) -> HttpRes
     scenario_obj = get_object_or_404(
         Scenario.objects.published().select_related("topic"), topic__slug=topic, slug=scenario
     )
-    version, bars = _topic_bars(scenario_obj.topic, highlight_pk=scenario_obj.pk)
-    return _preview_response(
-        f"preview:scenario:{scenario_obj.pk}:{version}",
-        lambda: previews.render(
+
+    def draw() -> bytes:
+        bars = _topic_bars(scenario_obj.topic, highlight_pk=scenario_obj.pk)
+        return previews.render(
             kicker=scenario_obj.topic.title, title=scenario_obj.title, bars=bars, site=settings.SITE_NAME
-        ),
-    )
+        )
+
+    return _preview(request, "preview:scenario", scenario_obj.pk, draw)
 
 
 @require_safe

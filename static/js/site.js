@@ -26,19 +26,15 @@
 })();
 
 // "Annotate this passage": select words in a scenario's narrative, and the form opens with
-// the quote filled in, plus a little text before and after so the quote can be found again.
+// the words filled in and where they stand in the text. Each paragraph carries its offset in
+// the narrative (data-offset); the server keeps the words and the text around them.
 (function () {
   "use strict";
-  var CONTEXT = 32;
   var button = document.getElementById("annotate-selection");
   if (!button) return;
   var pending = null;
 
   function narrative() { return document.getElementById("narrative"); }
-
-  // The narrative's text exactly as the server stores it: paragraphs joined by a blank line.
-  function paragraphs() { return Array.prototype.slice.call(narrative().querySelectorAll("p[data-offset]")); }
-  function fullText() { return paragraphs().map(function (p) { return p.textContent; }).join("\n\n"); }
 
   function offsetOf(container, offset) {
     var node = container.nodeType === Node.ELEMENT_NODE ? container : container.parentNode;
@@ -56,18 +52,9 @@
     var range = selection.getRangeAt(0);
     var start = offsetOf(range.startContainer, range.startOffset);
     var end = offsetOf(range.endContainer, range.endOffset);
-    if (start === null || end === null || end <= start) return null;
-    var text = fullText();
-    var exact = text.slice(start, end);
-    var trimmedStart = start + (exact.length - exact.replace(/^\s+/, "").length);
-    var trimmedEnd = end - (exact.length - exact.replace(/\s+$/, "").length);
-    if (trimmedEnd <= trimmedStart) return null;
-    return {
-      exact: text.slice(trimmedStart, trimmedEnd),
-      prefix: text.slice(Math.max(0, trimmedStart - CONTEXT), trimmedStart),
-      suffix: text.slice(trimmedEnd, trimmedEnd + CONTEXT),
-      rect: range.getBoundingClientRect()
-    };
+    var words = selection.toString().trim();
+    if (start === null || end === null || end <= start || !words) return null;
+    return { words: words, start: start, end: end, rect: range.getBoundingClientRect() };
   }
 
   function update() {
@@ -83,7 +70,7 @@
   button.addEventListener("click", function () {
     var form = document.getElementById("annotate");
     if (!pending || !form) return;
-    var fields = { quote: pending.exact, quote_prefix: pending.prefix, quote_suffix: pending.suffix };
+    var fields = { quote: pending.words, quote_start: pending.start, quote_end: pending.end };
     Object.keys(fields).forEach(function (name) {
       var input = form.querySelector('[name="' + name + '"]');
       if (input) input.value = fields[name];

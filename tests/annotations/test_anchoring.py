@@ -1,6 +1,10 @@
 """Anchored quotes are found again, and the narrative is drawn with escaped, linked highlights."""
 
-from diplomacy.annotations.anchoring import Anchor, locate, render_narrative
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diplomacy.annotations.anchoring import CONTEXT, Anchor, Quote, locate, quote, render_narrative
 
 TEXT = "The talks open. Both sides agree to talk again.\n\nLater, both sides agree to disagree."
 
@@ -64,3 +68,59 @@ def test_the_narrative_is_escaped():
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert 'href="#a&quot;onmouseover=&quot;x"' in html
+
+
+# What a reader quoted: the browser says where the words are, the server keeps the text around them.
+
+
+def test_a_selection_is_kept_with_the_text_before_and_after_it():
+    start = TEXT.index("sides agree to disagree")
+    found = quote(TEXT, "sides agree to disagree", start, start + len("sides agree to disagree"))
+    assert found == Quote("sides agree to disagree", TEXT[start - CONTEXT : start], ".")
+
+
+def test_the_selected_occurrence_wins_over_the_first():
+    second = TEXT.index("sides agree to", TEXT.index("sides agree to") + 1)
+    found = quote(TEXT, "sides agree to", second, second + len("sides agree to"))
+    assert found is not None and found.prefix.endswith("Later, both ")
+
+
+def test_a_selection_across_paragraphs_matches_whatever_whitespace_the_browser_gives():
+    start, end = TEXT.index("talk again."), TEXT.index("Later,") + len("Later,")
+    for words in ("talk again.\n\nLater,", "talk again.\nLater,", "talk again.Later,", " talk again. Later, "):
+        assert quote(TEXT, words, start, end).exact == "talk again.\n\nLater,"
+
+
+def test_without_a_position_the_first_occurrence_of_typed_words_is_taken():
+    assert quote(TEXT, "sides   agree to").prefix == "The talks open. Both "
+    assert quote(TEXT, "talk again. Later,").exact == "talk again.\n\nLater,"
+
+
+@pytest.mark.parametrize(
+    ("words", "start", "end"),
+    [("not in the text", None, None), ("", None, None), ("   ", 0, 5), ("open", 10_000, 10_010), ("open", 5, 2)],
+)
+def test_words_that_are_not_there_or_a_position_that_is_not_are_handled(words, start, end):
+    found = quote(TEXT, words, start, end)
+    assert found is None or found.exact == "open"
+
+
+def test_a_position_that_does_not_hold_the_words_falls_back_to_finding_them():
+    assert quote(TEXT, "disagree", 0, 8).exact == "disagree"
+
+
+@given(st.data())
+def test_any_selection_of_the_text_is_kept_exactly(data):
+    text = data.draw(st.text(alphabet="ab \n.", min_size=1, max_size=60))
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    selected = text[start:end]
+    found = quote(text, selected, start, end)
+    if not selected.strip():
+        assert found is None
+        return
+    assert found.exact == selected.strip()
+    left = start + len(selected) - len(selected.lstrip())
+    assert text[left : left + len(found.exact)] == found.exact
+    assert found.prefix == text[max(0, left - CONTEXT) : left]
+    assert found.suffix == text[left + len(found.exact) : left + len(found.exact) + CONTEXT]

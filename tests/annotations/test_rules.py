@@ -14,7 +14,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def create_url(scenario) -> str:
-    return reverse("annotation_create", args=[scenario.topic.slug, scenario.slug])
+    return reverse("annotations", args=[scenario.topic.slug, scenario.slug])
 
 
 def post(client, scenario, **fields):
@@ -46,9 +46,9 @@ def test_with_htmx_the_new_annotation_comes_back_with_a_fresh_form_count_and_hig
     assert response.status_code == 200
     annotation = Annotation.objects.get()
     assert response.text.lstrip().startswith('<div id="annotate"')
-    assert 'hx-swap-oob="afterbegin:#thread-list"' in response.text
+    assert 'data-hx-swap-oob="afterbegin:#thread-list"' in response.text
     assert f'id="annotation-{annotation.pk}"' in response.text
-    assert '<span id="annotation-count" class="count" hx-swap-oob="true">1</span>' in response.text
+    assert '<span id="annotation-count" class="count" data-hx-swap-oob="true">1</span>' in response.text
     assert f'href="/annotations/{annotation.pk}/" data-annotations="{annotation.pk}"><mark>within weeks</mark>' in (
         response.text
     )
@@ -276,7 +276,7 @@ def test_non_editors_cannot_moderate(client, contributor, other_contributor, sce
 def test_pages_answer_only_their_methods(client, contributor, scenario):
     annotation = make_annotation(scenario, contributor)
     client.force_login(contributor)
-    assert client.get(create_url(scenario)).status_code == 405
+    assert client.put(create_url(scenario)).status_code == 405
     assert client.get(reverse("annotation_flag", args=[annotation.pk])).status_code == 405
     assert client.post(annotation.get_absolute_url()).status_code == 405
 

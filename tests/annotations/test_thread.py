@@ -1,8 +1,10 @@
 """The thread on the scenario page: editor's notes first, order, filter, count, paging, permalinks."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
@@ -12,8 +14,17 @@ from tests.utils import count_queries
 pytestmark = pytest.mark.django_db
 
 
-def bodies(response) -> list[str]:
-    return [a.body for a in response.context["annotations"]]
+HTMX = {"HX-Request": "true"}
+
+
+def bodies(response, list_id: str = "thread-list") -> list[str]:
+    """The bodies of the annotations in one list of the page, in order."""
+    section = response.text.split(f'id="{list_id}"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<div class="annotation-body"><p>(.*?)</p>', section)
+
+
+def thread_url(scenario) -> str:
+    return reverse("annotations", args=[scenario.topic.slug, scenario.slug])
 
 
 def at(minutes_ago: int):
@@ -31,7 +42,7 @@ def thread(scenario, contributor, other_contributor, editor):
 
 def test_editors_notes_come_first_and_apart_then_newest_first(client, thread):
     response = client.get(thread.get_absolute_url())
-    assert [a.body for a in response.context["editors_notes"]] == ["a note from the editors"]
+    assert bodies(response, "editors-notes-list") == ["a note from the editors"]
     assert bodies(response) == ["new evidence", "middle question", "old note"]
     text = response.text
     assert text.index("a note from the editors") < text.index("new evidence")
@@ -54,14 +65,24 @@ def test_odd_thread_parameters_are_ignored(client, thread, query):
     assert len(bodies(response)) == 3
 
 
-def test_htmx_gets_just_the_thread_when_filtering(client, thread):
-    response = client.get(
-        thread.get_absolute_url(), {"kind": "evidence"}, headers={"HX-Request": "true", "HX-Target": "thread"}
-    )
+def test_the_thread_has_its_own_address_which_htmx_asks_when_filtering(client, thread):
+    response = client.get(thread_url(thread), {"kind": "evidence"}, headers=HTMX)
     assert response.text.lstrip().startswith('<div id="thread"')
     assert "new evidence" in response.text and "old note" not in response.text
     assert "<html" not in response.text
     assert "HX-Request" in response["Vary"]
+    # The address bar shows the scenario page in that state, which renders the same thread.
+    assert response["HX-Push-Url"] == f"{thread.get_absolute_url()}?kind=evidence"
+    page = client.get(response["HX-Push-Url"])
+    assert bodies(page) == ["new evidence"]
+    assert f'data-hx-get="{thread_url(thread)}"' in page.text
+
+
+def test_a_plain_visit_to_the_threads_address_goes_to_its_place_on_the_scenario_page(client, thread):
+    response = client.get(thread_url(thread), {"kind": "question", "order": "oldest", "page": "2", "odd": "x"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{thread.get_absolute_url()}?kind=question&order=oldest&page=2#annotations"
+    assert client.get(thread_url(thread))["Location"] == f"{thread.get_absolute_url()}#annotations"
 
 
 def test_the_thread_is_paged_and_load_more_brings_the_next_page(client, scenario, contributor):
@@ -70,14 +91,14 @@ def test_the_thread_is_paged_and_load_more_brings_the_next_page(client, scenario
     first = client.get(scenario.get_absolute_url())
     assert len(bodies(first)) == 20
     assert bodies(first)[0] == "note 24"
-    assert 'href="?page=2#annotations"' in first.text
-    more = client.get(
-        scenario.get_absolute_url(), {"page": 2}, headers={"HX-Request": "true", "HX-Target": "thread-more"}
-    )
-    assert more.text.lstrip().startswith('<li id="annotation-')
-    assert [f"note {n:02}" in more.text for n in (4, 0)] == [True, True]
+    assert f'href="{scenario.get_absolute_url()}?page=2#annotations"' in first.text
+    assert f'data-hx-get="{thread_url(scenario)}?page=2"' in first.text
+    more = client.get(thread_url(scenario), {"page": 2}, headers=HTMX)
+    assert bodies(more) == [f"note {n:02}" for n in (4, 3, 2, 1, 0)]
     assert "Load more" not in more.text
+    assert "HX-Push-Url" not in more  # "load more" adds to the page; the address stays
     plain = client.get(scenario.get_absolute_url(), {"page": 2})
+    assert bodies(plain) == bodies(more)
     assert "← Newer annotations" in plain.text
 
 

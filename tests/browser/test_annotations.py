@@ -22,7 +22,7 @@ PARAGRAPHS = [
 NARRATIVE = "\n\n".join(PARAGRAPHS)
 PASSAGE = "extend the inspection regime"  # in the second paragraph only
 OTHER_PASSAGE = "Critics at home"  # in the third paragraph only
-CONTEXT = 32  # characters of text the page sends before and after a quote
+CONTEXT = 32  # characters of text kept before and after a quote
 
 
 def make_annotated_scenario():
@@ -109,8 +109,9 @@ def test_a_new_reader_signs_up_selects_a_passage_annotates_it_and_sees_it_highli
     button.click()
 
     expect(page.locator("#id_quote")).to_have_value(PASSAGE)
-    expect(page.locator("#id_quote_prefix")).to_have_value(NARRATIVE[start - CONTEXT : start])
-    expect(page.locator("#id_quote_suffix")).to_have_value(NARRATIVE[end : end + CONTEXT])
+    # The page says where the words stand (from each paragraph's offset); the server keeps the text around them.
+    expect(page.locator("#id_quote_start")).to_have_value(str(start))
+    expect(page.locator("#id_quote_end")).to_have_value(str(end))
     expect(page.locator("#id_body")).to_be_focused()
     page.locator("#id_body").fill("A year is **not enough** to rebuild trust.")
     page.locator("#annotate").get_by_role("button", name="Post annotation").click()
@@ -119,6 +120,10 @@ def test_a_new_reader_signs_up_selects_a_passage_annotates_it_and_sees_it_highli
     expect(first.locator(".annotation-body strong")).to_have_text("not enough")
     annotation = Annotation.objects.get(author__username="newcomer")
     assert (annotation.quote, annotation.scenario) == (PASSAGE, scenario)
+    assert (annotation.quote_prefix, annotation.quote_suffix) == (
+        NARRATIVE[start - CONTEXT : start],
+        NARRATIVE[end : end + CONTEXT],
+    )
     expect(first).to_have_id(f"annotation-{annotation.pk}")
     expect(first.locator(".annotation-author")).to_have_text("newcomer")
     expect(page.locator("#thread-list > li.annotation")).to_have_count(1)
@@ -326,6 +331,35 @@ def test_a_reader_loads_more_annotations_in_place(page, contributor):
     expect(page.locator("#thread-more")).to_have_count(0)
     expect(page.locator("#thread-list > li.annotation")).to_have_count(25)
     assert page.evaluate("window.__marker") == 1, "loading more reloaded the page"
+
+
+def test_a_reader_filters_the_thread_in_place_and_the_address_keeps_the_filter(page, contributor):
+    scenario = make_annotated_scenario()
+    now = timezone.now()
+    for number in range(1, 31):
+        Annotation.objects.create(
+            scenario=scenario,
+            author=contributor,
+            kind="question" if number % 2 else "note",
+            body=f"{'Question' if number % 2 else 'Note'} number {number}.",
+            created_at=now - timedelta(minutes=number),
+        )
+    bodies = page.locator("#thread-list .annotation-body")
+    page.goto(scenario.get_absolute_url())
+    page.evaluate("window.__marker = 1")
+
+    page.locator("#thread-kind").select_option("question")
+    expect(bodies).to_have_text([f"Question number {n}." for n in range(1, 31, 2)])
+    expect(page).to_have_url(url_ending(f"{scenario.get_absolute_url()}?kind=question"))
+    page.locator("#thread-order").select_option("oldest")
+    expect(bodies.first).to_have_text("Question number 29.")
+    expect(page).to_have_url(url_ending(f"{scenario.get_absolute_url()}?kind=question&order=oldest"))
+    assert page.evaluate("window.__marker") == 1, "filtering reloaded the page"
+
+    page.reload()  # the address is the state
+    expect(page.locator("#thread-kind")).to_have_value("question")
+    expect(bodies.first).to_have_text("Question number 29.")
+    expect(bodies).to_have_count(15)
 
 
 def test_the_first_annotation_replaces_the_empty_thread_line_when_there_is_an_editors_note(page, editor, contributor):

@@ -160,5 +160,5 @@ def test_results_are_paged_with_links_that_keep_the_filters(client, outcomes):
     response = client.get(URL, {"sort": "likelihood"})
     assert len(titles(response)) == 30
     next_page = "?sort=likelihood&amp;page=2"
-    assert f'href="{next_page}" hx-get="{next_page}" hx-target="#results"' in response.text
+    assert f'href="{next_page}" data-hx-get="{next_page}" data-hx-target="#results"' in response.text
     assert len(titles(client.get(URL, {"sort": "likelihood", "page": 2}))) == 2

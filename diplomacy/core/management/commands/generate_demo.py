@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from diplomacy.annotations.markdown import render_markdown
 from diplomacy.annotations.models import Annotation, Flag, ModerationEvent
-from diplomacy.core.models import ContentVersion
+from diplomacy.core.models import EPOCH, Version
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Topic
 
 PREFIX = "demo-"
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         self.topics_and_scenarios(rng, counts["topics"], outcomes, factors)
         users = self.users(counts["users"])
         self.annotations(rng, counts["annotations"], users)
-        ContentVersion.bump()
+        Version.bump([EPOCH])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content in place: {counts['topics']} topics, {counts['topics'] * OUTCOMES_PER_TOPIC} scenarios, "
@@ -244,5 +244,5 @@ class Command(BaseCommand):
             Factor.objects.filter(slug__startswith=PREFIX).delete()
             Outcome.objects.filter(slug__startswith=PREFIX).delete()
             demo_users.delete()
-            ContentVersion.bump()
+            Version.bump([EPOCH])
         self.stdout.write(self.style.SUCCESS(f"Removed the demo content ({annotations:,} annotations)."))

@@ -1,0 +1,286 @@
+"""What one reader sees of a scenario's annotations: the highlighted narrative, the count and the thread.
+
+What every reader sees (public annotations no editor has hidden) is built once per
+change to it and cached (keys from diplomacy/core/cache.py). What only this reader
+sees is laid over it: their own private or hidden annotations (for an editor, every
+hidden one), the controls on their own annotations, their flags. Most readers have
+none of that on a given scenario: they get the shared thread as it is, rendered once
+for everyone signed in, with only their CSRF token put in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, QueryDict
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from diplomacy.core.cache import EDITORIAL, fragment, scenario_scope
+from diplomacy.scenarios.models import Scenario
+
+from .anchoring import Anchor, render_narrative
+from .models import Annotation, AnnotationQuerySet, Flag
+
+THREAD_PAGE = 20
+EDITORS_NOTES_SHOWN = 20
+HIGHLIGHTS_MAX = 300
+ORDERS = {"newest": ("-created_at", "-pk"), "oldest": ("created_at", "pk")}
+KINDS = [choice for choice in Annotation.Kind.choices if choice[0] != Annotation.Kind.EDITORS_NOTE]
+THREAD_TEMPLATE = "scenarios/scenario.html#thread"
+ITEM_TEMPLATE = "scenarios/scenario.html#annotation-content"
+
+
+def shows(topic: str, scenario: str) -> list[str]:
+    """The scopes of a scenario's page and thread: its content and its public annotations."""
+    return [EDITORIAL, scenario_scope(topic, scenario)]
+
+
+@dataclass(frozen=True)
+class Params:
+    """The thread's filter, order and page, from the query string; anything unknown is ignored."""
+
+    kind: str = ""
+    order: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> Params:
+        kind, order, page = query.get("kind", ""), query.get("order", "newest"), query.get("page", "1")
+        return cls(
+            kind=kind if kind in dict(KINDS) else "",
+            order=order if order in ORDERS else "newest",
+            page=int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1,
+        )
+
+    @property
+    def query(self) -> str:
+        """The filter and order as a query string (no page), leaving out the defaults."""
+        pairs = (("kind", self.kind), ("order", self.order if self.order != "newest" else ""))
+        return urlencode([(name, value) for name, value in pairs if value])
+
+    @property
+    def address(self) -> str:
+        """The query string, with "?", that puts the scenario page's thread in this state."""
+        query = "&".join(part for part in (self.query, f"page={self.page}" if self.page > 1 else "") if part)
+        return f"?{query}" if query else ""
+
+
+@dataclass
+class Item:
+    """One annotation as the thread shows it: its rendering, the same for every reader, and
+    what this reader may do with it."""
+
+    pk: int
+    author_id: int
+    kind: str
+    is_public: bool
+    is_hidden: bool
+    html: str
+    mine: bool = False
+    flagged_by_me: bool = False
+    moderated_by_me: bool = False
+    moderation_error: str = ""
+
+    @property
+    def content(self) -> SafeString:
+        return mark_safe(self.html)  # noqa: S308 (rendered by Django's templates, which escape)
+
+    @property
+    def is_editors_note(self) -> bool:
+        return self.kind == Annotation.Kind.EDITORS_NOTE
+
+    def lay_over(self, user: Any, flagged: Iterable[int]) -> None:
+        """What this reader may do with it: edit their own, flag others' once, moderate as an editor."""
+        self.mine = self.author_id == user.pk
+        self.flagged_by_me = self.pk in flagged
+        self.moderated_by_me = user.has_perm("annotations.moderate_annotation")
+
+
+def render_item(request: HttpRequest, annotation: Annotation, narrative: str) -> Item:
+    """An annotation as the thread shows it; its rendering is cached until it changes (or the
+    narrative does, which may detach its quote)."""
+
+    def build() -> str:
+        detached = bool(annotation.quote) and annotation.locate(narrative) is None
+        return render_to_string(ITEM_TEMPLATE, {"annotation": annotation, "detached": detached})
+
+    html = fragment(request, "annotation", [EDITORIAL], build, annotation.pk, annotation.updated_at.isoformat())
+    return Item(
+        annotation.pk, annotation.author_id, annotation.kind, annotation.is_public, annotation.is_hidden, html or ""
+    )
+
+
+@dataclass
+class Page:
+    """One page of the thread: the editor's notes, then the annotations the filter and order select."""
+
+    params: Params
+    editors_notes: list[Item]
+    items: list[Item]
+    number: int
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def shown(self) -> list[Item]:
+        return self.editors_notes + self.items
+
+
+@dataclass
+class _Shared:
+    """What every reader sees of one scenario's annotations (cached as plain data)."""
+
+    count: int
+    anchors: list[tuple[Any, ...]] = field(default_factory=list)
+    narrative_html: str = ""
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    """The user a thread is rendered for when it is the same for every such reader."""
+
+    is_authenticated: bool
+    pk: None = None
+
+
+def _csrf_stand_in() -> str:
+    # Derived from the secret key, so that no annotation can be written to contain it.
+    return "csrf-" + salted_hmac("diplomacy.annotations.thread", "csrf stand-in").hexdigest()
+
+
+class ScenarioAnnotations:
+    def __init__(self, request: HttpRequest, scenario: Scenario) -> None:
+        self.request, self.scenario, self.user = request, scenario, request.user
+        self.scopes = shows(scenario.topic.slug, scenario.slug)
+        self.shared: _Shared = fragment(request, "annotations", self.scopes, self._build_shared, scenario.pk)  # type: ignore[assignment]
+        self.flagged: set[int] = set()
+        concerning: list[tuple[int, bool, str, str, str]] = []
+        if self.user.is_authenticated:
+            concerning = list(
+                Annotation.objects.concerning(self.user)
+                .filter(scenario=scenario)
+                .order_by("-created_at")
+                .values_list("pk", "is_public", "state", "quote", "quote_prefix", "quote_suffix")
+            )
+            self.flagged = set(
+                Flag.objects.filter(user=self.user, annotation__scenario=scenario).values_list(
+                    "annotation_id", flat=True
+                )
+            )
+        # Seen by this reader only: their private or hidden annotations, and for editors the hidden ones.
+        self.own = [
+            (pk, *quote) for pk, public, state, *quote in concerning if not (public and state == Annotation.State.SHOWN)
+        ]
+        # A reader who wrote, flagged or may moderate nothing here sees the thread every such reader sees.
+        self.plain = not concerning and not self.flagged and not self.user.has_perm("annotations.moderate_annotation")
+
+    def _build_shared(self) -> _Shared:
+        everyone = Annotation.objects.for_everyone().filter(scenario=self.scenario)
+        quoted = everyone.exclude(quote="").order_by("-created_at")[:HIGHLIGHTS_MAX]
+        anchors = _anchors(quoted.values_list("pk", "quote", "quote_prefix", "quote_suffix"), self.scenario)
+        html = render_narrative(self.scenario.narrative, anchors)
+        # Plain tuples and a str in the cache, so that a deploy changing Anchor can't break unpickling.
+        return _Shared(count=everyone.count(), anchors=[astuple(a) for a in anchors], narrative_html=str(html))
+
+    @property
+    def count(self) -> int:
+        """How many of the scenario's annotations this reader can see, of every kind."""
+        return self.shared.count + len(self.own)
+
+    @property
+    def narrative_html(self) -> SafeString:
+        """The narrative with the passages of the annotations this reader can see highlighted."""
+        own = _anchors(self.own, self.scenario)
+        if not own:
+            return mark_safe(self.shared.narrative_html)  # noqa: S308 (the cached output of render_narrative, which escapes)
+        return render_narrative(self.scenario.narrative, [Anchor(*a) for a in self.shared.anchors] + own)
+
+    def thread_html(self, params: Params) -> SafeString:
+        """The thread as this reader sees it: the one render path for the scenario page and the thread's address."""
+        if not self.plain:
+            return render_to_string(THREAD_TEMPLATE, self._context(self.page(params)), self.request)
+        signed_in = self.user.is_authenticated
+        stand_ins = {"user": _StandIn(signed_in), "csrf_token": _csrf_stand_in()}
+        build = lambda: render_to_string(THREAD_TEMPLATE, self._context(self._shared_page(params)) | stand_ins)  # noqa: E731
+        html = fragment(self.request, "thread-html", self.scopes, build, self.scenario.pk, *astuple(params), signed_in)
+        if signed_in:
+            html = html.replace(_csrf_stand_in(), get_token(self.request))  # type: ignore[union-attr]
+        return mark_safe(html)  # noqa: S308 (rendered by Django's templates, which escape)
+
+    def _context(self, page: Page) -> dict[str, Any]:
+        return {"scenario": self.scenario, "thread": page.params, "thread_page": page, "kinds": KINDS}
+
+    def page(self, params: Params) -> Page:
+        """One page of the thread, with this reader's own annotations and controls."""
+        page = (
+            self._build_page(Annotation.objects.visible_to(self.user), params)
+            if self.own
+            else self._shared_page(params)
+        )
+        if self.user.is_authenticated:
+            for item in page.shown:
+                item.lay_over(self.user, self.flagged)
+        return page
+
+    def _shared_page(self, params: Params) -> Page:
+        build = lambda: self._build_page(Annotation.objects.for_everyone(), params)  # noqa: E731
+        return fragment(self.request, "thread", self.scopes, build, self.scenario.pk, *astuple(params))  # type: ignore[return-value]
+
+    def _build_page(self, annotations: AnnotationQuerySet, params: Params) -> Page:
+        visible = annotations.filter(scenario=self.scenario).select_related("author")
+        notes = visible.filter(kind=Annotation.Kind.EDITORS_NOTE).order_by("-created_at")[:EDITORS_NOTES_SHOWN]
+        others = visible.exclude(kind=Annotation.Kind.EDITORS_NOTE)
+        if params.kind:
+            others = others.filter(kind=params.kind)
+        page = Paginator(others.order_by(*ORDERS[params.order]), THREAD_PAGE).get_page(params.page)
+        narrative = self.scenario.narrative
+        return Page(
+            params=params,
+            editors_notes=[render_item(self.request, a, narrative) for a in notes],
+            items=[render_item(self.request, a, narrative) for a in page],
+            number=page.number,
+            has_previous=page.has_previous(),
+            has_next=page.has_next(),
+        )
+
+
+def _anchors(rows: Iterable[tuple[int, str, str, str]], scenario: Scenario) -> list[Anchor]:
+    """Where the first HIGHLIGHTS_MAX quoting annotations of these (pk, quote, prefix, suffix)
+    rows, newest first, stand in the narrative."""
+    anchors = []
+    for pk, quote, prefix, suffix in [row for row in rows if row[1]][:HIGHLIGHTS_MAX]:
+        found = Annotation(quote=quote, quote_prefix=prefix, quote_suffix=suffix).locate(scenario.narrative)
+        if found:
+            anchors.append(Anchor(pk, *found, reverse("annotation", kwargs={"pk": pk})))
+    return anchors
+
+
+def page_of(user: Any, annotation: Annotation) -> int:
+    """The page of the scenario's thread (newest first) that shows this annotation."""
+    if annotation.kind == Annotation.Kind.EDITORS_NOTE:
+        return 1
+    newer = (
+        Annotation.objects.visible_to(user)
+        .filter(scenario=annotation.scenario_id)
+        .exclude(kind=Annotation.Kind.EDITORS_NOTE)
+        .filter(Q(created_at__gt=annotation.created_at) | Q(created_at=annotation.created_at, pk__gt=annotation.pk))
+        .count()
+    )
+    return newer // THREAD_PAGE + 1
