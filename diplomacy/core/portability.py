@@ -2,7 +2,9 @@
 
 The document keeps primary keys, so links between objects (and permalinks to
 annotations) survive the trip. Users appear only as the usernames of the authors of
-public annotations: no email addresses, no passwords.
+public annotations: no email addresses, no passwords. Accounts are not content, so an
+import matches authors by username, not by key: a key in the document may belong to
+someone else in the database it is loaded into.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from diplomacy.annotations.models import Annotation
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
@@ -26,14 +28,14 @@ FORMAT = "diplomacy-content"
 VERSION = 1
 # In the order they must be loaded.
 MODELS = [Outcome, Source, Topic, Factor, Scenario, Influence, User, Annotation]
-SKIPPED_FIELDS = {Scenario: {"search_vector"}}
+SKIPPED_FIELDS: dict[type[models.Model], set[str]] = {Scenario: {"search_vector"}}
 
 
 class ImportRefused(Exception):
     pass
 
 
-def _fields(model) -> list[str]:
+def _fields(model: type[models.Model]) -> list[str]:
     if model is User:
         return ["username", "date_joined", "is_active"]
     names = [f.name for f in model._meta.local_fields if not f.primary_key] + [
@@ -42,7 +44,7 @@ def _fields(model) -> list[str]:
     return [name for name in names if name not in SKIPPED_FIELDS.get(model, set())]
 
 
-def _querysets() -> dict:
+def _querysets() -> dict[type[models.Model], models.QuerySet[Any]]:
     public = Annotation.objects.for_everyone()
     return {
         Outcome: Outcome.objects.order_by("pk"),
@@ -60,7 +62,7 @@ class ExactJSONEncoder(DjangoJSONEncoder):
     """Django's encoder cuts times to milliseconds; an export must keep them whole, or
     12:00:00.000500 comes back as 12:00:00 and the next export differs from the first."""
 
-    def default(self, o):
+    def default(self, o: Any) -> Any:
         if isinstance(o, datetime.datetime | datetime.time):
             return o.isoformat()
         return super().default(o)
@@ -78,15 +80,16 @@ def import_content(document: dict[str, Any]) -> int:
     """Load an exported document into a database with no content; returns how many objects."""
     if document.get("format") != FORMAT or document.get("version") != VERSION:
         raise ImportRefused(f"not a {FORMAT} document of version {VERSION}")
-    if any(model.objects.exists() for model in MODELS if model is not User):
+    if any(model._default_manager.exists() for model in MODELS if model is not User):
         raise ImportRefused("the database already has content: import into an empty one")
-    count = 0
     with transaction.atomic():
-        for item in serializers.deserialize("json", json.dumps(document["objects"])):
+        items = list(serializers.deserialize("json", json.dumps(document["objects"])))
+        accounts, count = _accounts([item.object for item in items if isinstance(item.object, User)])
+        for item in items:
             if isinstance(item.object, User):
-                if User.objects.filter(pk=item.object.pk).exists():
-                    continue  # accounts are not content: an existing one is left as it is
-                item.object.set_unusable_password()
+                continue
+            if isinstance(item.object, Annotation):
+                item.object.author_id = _account_of_author(accounts, item.object)
             item.save()
             count += 1
         with connection.cursor() as cursor:  # new rows must not reuse the imported keys (PostgreSQL)
@@ -95,3 +98,29 @@ def import_content(document: dict[str, Any]) -> int:
         Scenario.objects.refresh_search_vectors()
         Version.bump([EPOCH])
     return count
+
+
+def _accounts(authors: list[User]) -> tuple[dict[int, int], int]:
+    """Map each exported author's key to the key of the account with their username here,
+    making the accounts that are missing; returns the map and how many accounts were made.
+
+    An existing account is left as it is; a new one gets the key this database gives it,
+    never the exported one, which may be someone else's here."""
+    existing = dict(User.objects.filter(username__in=[a.username for a in authors]).values_list("username", "pk"))
+    accounts: dict[int, int] = {}
+    made = 0
+    for author in authors:
+        if author.username not in existing:
+            account = User(username=author.username, date_joined=author.date_joined, is_active=author.is_active)
+            account.set_unusable_password()
+            account.save()
+            existing[author.username] = account.pk
+            made += 1
+        accounts[author.pk] = existing[author.username]
+    return accounts, made
+
+
+def _account_of_author(accounts: dict[int, int], annotation: Annotation) -> int:
+    if annotation.author_id not in accounts:
+        raise ImportRefused(f"annotation {annotation.pk} is by user {annotation.author_id}, who is not in the document")
+    return accounts[annotation.author_id]

@@ -2,8 +2,11 @@
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from diplomacy.annotations.models import Annotation
@@ -72,6 +75,84 @@ def test_existing_accounts_are_left_alone(content, tmp_path, contributor):
     call_command("import_content", str(tmp_path / "content.json"))
     contributor.refresh_from_db()
     assert contributor.check_password("contributor-password")
+
+
+def exported_user(document: dict[str, Any], username: str) -> dict[str, Any]:
+    return next(o for o in document["objects"] if o["model"] == "auth.user" and o["fields"]["username"] == username)
+
+
+def test_it_gives_annotations_to_their_author_not_to_whoever_holds_the_same_key_here(
+    content: Topic, tmp_path: Path, contributor: User
+) -> None:
+    export(tmp_path)
+    empty_the_content()
+    key = contributor.pk
+    contributor.delete()
+    stranger = User.objects.create_user("stranger", "stranger@example.org", "stranger-password", pk=key)
+    call_command("import_content", str(tmp_path / "content.json"))
+    assert Annotation.objects.get(body="Public *words*").author.username == "contributor"
+    assert not Annotation.objects.filter(author=stranger).exists()
+    stranger.refresh_from_db()
+    assert stranger.username == "stranger" and stranger.check_password("stranger-password")
+
+
+def test_it_gives_annotations_to_the_account_here_with_the_authors_username(
+    content: Topic, tmp_path: Path, contributor: User
+) -> None:
+    export(tmp_path)
+    empty_the_content()
+    contributor.delete()
+    account = User.objects.create_user("contributor", "contributor@example.org", "new-password")
+    call_command("import_content", str(tmp_path / "content.json"))
+    assert User.objects.filter(username="contributor").count() == 1
+    assert set(account.annotations.values_list("body", flat=True)) == {"Public *words*"}
+    account.refresh_from_db()
+    assert account.check_password("new-password") and account.email == "contributor@example.org"
+
+
+def test_it_gives_each_author_their_own_annotations_when_their_keys_are_swapped_here(
+    content: Topic, tmp_path: Path, contributor: User, other_contributor: User
+) -> None:
+    export(tmp_path)
+    empty_the_content()
+    mine, theirs = contributor.pk, other_contributor.pk
+    User.objects.filter(pk__in=[mine, theirs]).delete()
+    User.objects.create_user("contributor", pk=theirs)
+    User.objects.create_user("other", pk=mine)
+    call_command("import_content", str(tmp_path / "content.json"))
+    by_author = dict(Annotation.objects.values_list("author__username", "body"))
+    assert by_author == {"contributor": "Public *words*", "other": "A question"}
+
+
+def test_it_makes_an_account_for_an_author_new_to_this_database(
+    content: Topic, tmp_path: Path, contributor: User
+) -> None:
+    document = export(tmp_path)
+    key = exported_user(document, "contributor")["pk"]
+    empty_the_content()
+    contributor.delete()
+    call_command("import_content", str(tmp_path / "content.json"))
+    account = User.objects.get(username="contributor")
+    assert account.pk != key  # the key is this database's to give, not the document's
+    assert set(account.annotations.values_list("body", flat=True)) == {"Public *words*"}
+    assert not account.has_usable_password()
+    assert (account.date_joined, account.is_active) == (contributor.date_joined, True)
+
+
+def test_it_refuses_an_annotation_whose_author_is_not_in_the_document_and_imports_nothing(
+    content: Topic, tmp_path: Path, contributor: User
+) -> None:
+    document = export(tmp_path)
+    document["objects"].remove(exported_user(document, "contributor"))
+    newcomer = {"username": "newcomer", "date_joined": "2026-01-02T12:00:00+00:00", "is_active": True}
+    document["objects"].insert(0, {"model": "auth.user", "pk": 999_999, "fields": newcomer})
+    (tmp_path / "content.json").write_text(json.dumps(document))
+    empty_the_content()
+    contributor.delete()
+    with pytest.raises(CommandError, match="not in the document"):
+        call_command("import_content", str(tmp_path / "content.json"))
+    assert not User.objects.filter(username="newcomer").exists()
+    assert not any(model._default_manager.exists() for model in CONTENT)
 
 
 def test_new_content_after_an_import_gets_fresh_keys(content, tmp_path, contributor):
