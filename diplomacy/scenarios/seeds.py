@@ -1,16 +1,11 @@
-"""Read, check and load the seed content in seeds/ (the format is in seeds/README.md).
-
-Loading is all or nothing: every file is read and checked before anything is
-written, and the writing happens in one transaction. An object that exists and
-differs from its seed is left alone (an editor may have changed it) unless the
-caller asks to update.
-"""
+"""Read, check and load the seed content in seeds/ (the format is in seeds/README.md)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,32 +27,12 @@ class SeedError(Exception):
         super().__init__("\n".join(problems))
 
 
-class _Mapping(dict):
-    """A YAML mapping that remembers the line it starts on."""
-
-    line = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    yield mapping
-    mapping.update(loader.construct_mapping(node))
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 @dataclass
 class Seed:
     """One object to load: its model, natural key, plain field values and relations."""
 
     model: type[models.Model]
-    key: tuple
+    key: tuple[str, ...]
     fields: dict[str, Any]
     sources: list[str] | None = None
     place: str = ""
@@ -75,87 +50,14 @@ class SeedSet:
 
 @dataclass
 class Report:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
         return bool(self.created or self.updated)
-
-
-class _Reader:
-    """Checks the shape of one file's data, collecting every problem it finds."""
-
-    def __init__(self, path: Path, base: Path, problems: list[str]) -> None:
-        self.name = str(path.relative_to(base.parent)) if path.is_relative_to(base.parent) else str(path)
-        self.problems = problems
-
-    def problem(self, where: Any, text: str) -> None:
-        line = getattr(where, "line", 0)
-        self.problems.append(f"{self.name}, line {line}: {text}" if line else f"{self.name}: {text}")
-
-    def mapping(self, data: Any, what: str, required: set[str], optional: set[str] = frozenset(), where=None) -> bool:
-        if not isinstance(data, dict):
-            self.problem(where, f"{what} should be a mapping of keys to values")
-            return False
-        missing = sorted(required - data.keys())
-        unknown = sorted(data.keys() - required - optional)
-        for key in missing:
-            self.problem(data, f"{what} is missing '{key}'")
-        for key in unknown:
-            self.problem(data, f"{what} has an unknown key '{key}'")
-        return not missing
-
-    def items(self, data: dict, key: str, what: str) -> list:
-        value = data.get(key)
-        if not isinstance(value, list) or not value:
-            self.problem(data, f"{what}: '{key}' should be a non-empty list")
-            return []
-        return value
-
-    def text(self, data: dict, key: str, what: str, blank: bool = False) -> str:
-        value = data.get(key)
-        if value is None and blank:
-            return ""
-        if not isinstance(value, str) or (not blank and not value.strip()):
-            self.problem(data, f"{what}: '{key}' should be text, not {value!r}")
-            return ""
-        return unwrap(value)
-
-    def number(self, data: dict, key: str, what: str, nullable: bool = False) -> int | None:
-        value = data.get(key)
-        if value is None and nullable:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(data, f"{what}: '{key}' should be a whole number, not {value!r}")
-            return None
-        return value
-
-    def flag(self, data: dict, key: str, what: str) -> bool:
-        value = data.get(key, True)
-        if not isinstance(value, bool):
-            self.problem(data, f"{what}: '{key}' should be true or false, not {value!r}")
-            return False
-        return value
-
-    def keys(self, data: dict, key: str, what: str) -> list[str]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.problem(data, f"{what}: '{key}' should be a list of keys")
-            return []
-        return value
-
-    def check_model(self, seed: Seed, data: dict, what: str, exclude: list[str]) -> None:
-        """Run the model's own field validation (lengths, slugs, ranges, choices)."""
-        instance = seed.model(**seed.fields)
-        try:
-            instance.clean_fields(exclude=exclude)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.problem(data, f"{what}: {name}: {message}")
 
 
 def unwrap(text: str) -> str:
@@ -164,218 +66,307 @@ def unwrap(text: str) -> str:
     return "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
 
 
-def _load_yaml(path: Path, reader: _Reader) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (safe loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reader.problems.append(f"{reader.name}{where}: not valid YAML: {error.problem}")
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        reader.problems.append(f"{reader.name}: cannot be read: {error}")
-    return None
+# What the seed files hold, described once as data; _Reader walks these descriptions.
 
 
-def _duplicate(seen: dict, key: Any, reader: _Reader, where: Any, what: str) -> bool:
-    if key in seen:
-        reader.problem(where, f"{what} is used twice (first at {seen[key]})")
-        return True
-    seen[key] = f"{reader.name}, line {getattr(where, 'line', '?')}"
-    return False
+@dataclass(frozen=True)
+class Entry:
+    """How to read one key of an item, and where its value goes in the seed."""
+
+    should_be: str  # ends the problem "'order' should be …"; {!r} shows the value found
+    accepts: Callable[[Any], bool]
+    read: Callable[[Any], Any] = lambda value: value
+    instead: Any = None  # stands in for a wrong value, so that the other checks can go on
+    optional: bool = False
+    absent: Any = None  # what an optional key that is left out counts as
+    field: str | None = ""  # the model field it fills: "" for the key's own name, None for none
+    names: str = ""  # the kind of seed its value must name, e.g. "outcome"
+    once_per_parent: bool = False  # no two items of one parent may name the same seed
+    between: tuple[int, int] | None = None  # the smallest and largest number allowed
+    items: Kind | None = None  # the kind of the items it lists
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # to Python, True is the int 1
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+# The kinds of value. An item's entries use them as they are, or adjusted with replace().
+TEXT = Entry("text, not {!r}", lambda v: isinstance(v, str) and bool(v.strip()), unwrap, instead="")
+BLANK_TEXT = Entry(
+    "text, not {!r}", lambda v: v is None or isinstance(v, str), lambda v: unwrap(v or ""), instead="", optional=True
+)
+NUMBER = Entry("a whole number, not {!r}", _whole)
+NULLABLE_NUMBER = Entry("a whole number, not {!r}", lambda v: v is None or _whole(v))
+FLAG = Entry("true or false, not {!r}", lambda v: isinstance(v, bool), instead=False, optional=True, absent=True)
+SENTENCES = Entry(
+    "a list of sentences", lambda v: _texts(v) and bool(v), lambda v: "\n".join(s.strip() for s in v), instead=""
+)
+ITEMS = Entry("a non-empty list", lambda v: isinstance(v, list) and bool(v), instead=[])
+# Left empty, an optional list means none.
+SOME_ITEMS = Entry("a list", lambda v: not v or isinstance(v, list), lambda v: v or [], instead=[], optional=True)
+SOURCES = Entry("a list of keys", _texts, list, instead=[], optional=True, absent=[], names="source")
+PUBLISHED = replace(FLAG, field="is_published")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of seed: its model, its entries in the order they are checked, and how problems call an item."""
+
+    model: type[models.Model]
+    item: str  # an item before its key is read: "an outcome"
+    entries: dict[str, Entry]  # the first is the key, which tells an item from the others of its parent
+    label: str = "{name} '{path}'"  # an item once its key is read: "scenario 'trade/deal'"
+    duplicate: str = "{name} {key_name} '{key}'"  # a key used twice: "outcome slug 'good'"
+    check: Callable[[list[Seed]], str | None] | None = None  # on the items it lists, once all are read
+    shared: dict[str, dict[str, Entry]] = field(default_factory=dict)  # mappings whose fields every item gets
+
+    @property
+    def name(self) -> str:
+        return str(self.model._meta.model_name)
+
+    @property
+    def key(self) -> str:
+        return next(iter(self.entries))
+
+
+DOCUMENT = {"title": replace(TEXT, field="document_title"), "author": BLANK_TEXT}
+OUTCOME = Kind(Outcome, "an outcome", {"slug": TEXT, "name": TEXT, "description": BLANK_TEXT, "order": NUMBER})
+SOURCE = Kind(Source, "a source", {"key": TEXT, "section": TEXT, "quote": TEXT}, shared={"document": DOCUMENT})
+FACTOR = Kind(
+    Factor, "a factor", {"slug": TEXT, "name": TEXT, "description": TEXT, "order": NUMBER, "sources": SOURCES}
+)
+INFLUENCE = Kind(
+    Influence,
+    "an influence on {parent}",
+    {"factor": replace(TEXT, field=None, names="factor"), "strength": NUMBER, "reason": TEXT},
+    label="influence of '{key}' on {parent}",
+    duplicate="factor '{key}' on {parent}",
+)
+SCENARIO = Kind(
+    Scenario,
+    "a scenario of {parent}",
+    {
+        "slug": TEXT,
+        "outcome": replace(TEXT, field="outcome_slug", names="outcome", once_per_parent=True),
+        "signposts": SENTENCES,
+        "likelihood": replace(NULLABLE_NUMBER, between=(0, likelihood.FULL)),
+        "title": TEXT,
+        "narrative": TEXT,
+        "implications": TEXT,
+        "rationale": replace(BLANK_TEXT, field="likelihood_rationale"),
+        "published": PUBLISHED,
+        "sources": SOURCES,
+        "influences": replace(SOME_ITEMS, items=INFLUENCE),
+    },
+)
+TOPIC = Kind(
+    Topic,
+    "the topic",
+    {
+        "slug": TEXT,
+        "title": TEXT,
+        "summary": TEXT,
+        "background": TEXT,
+        "stakes": TEXT,
+        "us_position": TEXT,
+        "russia_position": TEXT,
+        "order": NUMBER,
+        "published": PUBLISHED,
+        "sources": SOURCES,
+        "scenarios": replace(ITEMS, items=SCENARIO),
+    },
+    check=lambda scenarios: likelihood.distribution_problem(s.fields["likelihood"] for s in scenarios),
+)
+# Each file, the key that lists its items ("" when the file is one item), and their kind; in
+# this order, because a file may only name seeds that are read before it.
+FILES = (
+    ("outcomes.yaml", "outcomes", OUTCOME),
+    ("sources.yaml", "sources", SOURCE),
+    ("factors.yaml", "factors", FACTOR),
+    ("topics/*.yaml", "", TOPIC),
+)
+
+
+class _Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers the line it starts on."""
+
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[_Mapping]:
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    yield mapping
+    mapping.update(loader.construct_mapping(node))
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Reader:
+    """Reads the seed files along their descriptions, collecting every seed and every problem."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.file = ""  # the file being read, as problems name it
+        self.problems: list[str] = []
+        self.places: dict[tuple[str, ...], str] = {}  # where each item was read, by kind and key
+        self.found = SeedSet()
+
+    def problem(self, where: Any, text: str) -> None:
+        line = getattr(where, "line", 0)
+        self.problems.append(f"{self.file}, line {line}: {text}" if line else f"{self.file}: {text}")
+
+    def read(self, name: str, under: str, kind: Kind) -> None:
+        for data in self.load(name, kind):
+            if not under:  # the file is the item
+                self.item(kind, data)
+            elif self.mapping(data, name, {under, *kind.shared}) and (shared := self.shared(data, kind)) is not None:
+                for item in self.value(data, under, ITEMS, name):
+                    self.item(kind, item, shared=shared)
+
+    def load(self, name: str, kind: Kind) -> Iterator[Any]:
+        """The data of each file the name matches, skipping those missing, empty or not valid YAML."""
+        paths = sorted(self.base.glob(name)) if "*" in name else [self.base / name]
+        if not paths:
+            pattern = Path(name)
+            self.problems.append(f"{self.base.name}/{pattern.parent}: no {kind.name} files ({pattern.name}) found")
+        for path in paths:
+            root = self.base.parent
+            self.file = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+            if not path.exists():
+                self.problems.append(f"{self.file}: file not found")
+                continue
+            try:
+                data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (safe loader)
+            except yaml.MarkedYAMLError as error:
+                mark = error.problem_mark
+                where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+                self.problems.append(f"{self.file}{where}: not valid YAML: {error.problem}")
+            except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+                self.problems.append(f"{self.file}: cannot be read: {error}")
+            else:
+                if data is not None:
+                    yield data
+
+    def shared(self, data: _Mapping, kind: Kind) -> dict[str, Any] | None:
+        """The fields every item gets from the mappings beside their list; None if one is unreadable."""
+        fields: dict[str, Any] = {}
+        for name, entries in kind.shared.items():
+            if not self.mapping(data[name], f"the {name}", entries, where=data):
+                return None
+            fields |= {
+                entry.field or key: self.value(data[name], key, entry, f"the {name}") for key, entry in entries.items()
+            }
+        return fields
+
+    def item(
+        self, kind: Kind, data: Any, parent: Seed | None = None, shared: dict[str, Any] | None = None
+    ) -> Seed | None:
+        """Check one item and the items it lists; its seed, or None if it is too broken to name."""
+        words = {"name": kind.name, "key_name": kind.key, "parent": parent.place if parent else ""}
+        what = kind.item.format(**words)
+        if not self.mapping(data, what, kind.entries):
+            return None
+        key = self.value(data, kind.key, kind.entries[kind.key], what)
+        path = (*parent.key, key) if parent else (key,)
+        words |= {"key": key, "path": "/".join(path)}
+        if self.duplicate((kind.name, *path), data, kind.duplicate.format(**words)):
+            return None
+        seed = Seed(kind.model, path, dict(shared or {}), place=kind.label.format(**words))
+        for name, entry in kind.entries.items():
+            if entry.items:
+                continue  # the items listed are read after their parent, whose seed they need
+            value = key if name == kind.key else self.value(data, name, entry, seed.place, parent)
+            if name == "sources":
+                seed.sources = value  # a relation, which load_seeds sets once the object is saved
+            elif entry.field is not None:
+                seed.fields[entry.field or name] = value
+        self.check_model(seed, data)
+        getattr(self.found, f"{kind.name}s").append(seed)  # SeedSet names its lists after the kinds
+        listed = [
+            child
+            for name, entry in kind.entries.items()
+            if entry.items
+            for item in self.value(data, name, entry, seed.place)
+            if (child := self.item(entry.items, item, seed))
+        ]
+        if kind.check and (problem := kind.check(listed)):
+            self.problem(data, f"{seed.place}: {problem}")
+        return seed
+
+    def mapping(self, data: Any, what: str, keys: Collection[str] | dict[str, Entry], where: Any = None) -> bool:
+        """Whether data is a mapping that has every key not marked optional; unknown keys are reported but pass."""
+        if not isinstance(data, dict):
+            self.problem(where, f"{what} should be a mapping of keys to values")
+            return False
+        optional = {key for key, entry in keys.items() if entry.optional} if isinstance(keys, dict) else set()
+        missing = sorted(set(keys) - optional - data.keys())
+        for key in missing:
+            self.problem(data, f"{what} is missing '{key}'")
+        for key in sorted(data.keys() - set(keys)):
+            self.problem(data, f"{what} has an unknown key '{key}'")
+        return not missing
+
+    def value(self, data: _Mapping, name: str, entry: Entry, what: str, parent: Seed | None = None) -> Any:
+        """One key's value, checked for its type, its range and the seeds it names."""
+        value = data.get(name, entry.absent)
+        if entry.accepts(value):
+            value = entry.read(value)
+        else:
+            self.problem(data, f"{what}: '{name}' should be {entry.should_be.format(value)}")
+            value = entry.instead
+        if entry.between and value is not None and not entry.between[0] <= value <= entry.between[1]:
+            self.problem(data, f"{what}: {name} {value} is not between {entry.between[0]} and {entry.between[1]}")
+            value = entry.instead
+        if entry.names:
+            # A single key left blank has been reported already; a list of keys has no blank to skip.
+            named = value if isinstance(value, list) else [value] if value else []
+            unknown = [key for key in named if (entry.names, key) not in self.places]
+            verb = "cites" if isinstance(value, list) else "names"
+            for key in unknown:
+                self.problem(data, f"{what} {verb} an unknown {entry.names} '{key}'")
+            if entry.once_per_parent and parent and not unknown:
+                self.duplicate(("once", name, *parent.key, value), data, f"{name} '{value}' in {parent.place}")
+        return value
+
+    def duplicate(self, key: tuple[str, ...], where: Any, what: str) -> bool:
+        """Whether the key was read before (a problem); if not, remember where it is."""
+        if key in self.places:
+            self.problem(where, f"{what} is used twice (first at {self.places[key]})")
+            return True
+        self.places[key] = f"{self.file}, line {getattr(where, 'line', '?')}"
+        return False
+
+    def check_model(self, seed: Seed, data: _Mapping) -> None:
+        """Run the model's own field validation (lengths, slugs, ranges, choices)."""
+        names = {model_field.name for model_field in seed.model._meta.fields}
+        instance = seed.model(**{name: value for name, value in seed.fields.items() if name in names})
+        try:
+            # Ids, timestamps and relations are not in the files: they are set on loading.
+            instance.clean_fields(exclude=list(names - seed.fields.keys()))
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.problem(data, f"{seed.place}: {name}: {message}")
 
 
 def read_seeds(path: Path = DEFAULT_PATH) -> SeedSet:
-    """Read and check every seed file; raise SeedError listing all problems found."""
-    problems: list[str] = []
-    found = SeedSet()
-    seen: dict = {}
-
-    def reader_for(name: str) -> tuple[_Reader, Any]:
-        file = path / name
-        reader = _Reader(file, path, problems)
-        if not file.exists():
-            problems.append(f"{reader.name}: file not found")
-            return reader, None
-        return reader, _load_yaml(file, reader)
-
-    reader, data = reader_for("outcomes.yaml")
-    if data is not None and reader.mapping(data, "outcomes.yaml", {"outcomes"}):
-        for item in reader.items(data, "outcomes", "outcomes.yaml"):
-            if not reader.mapping(item, "an outcome", {"slug", "name", "order"}, {"description"}):
-                continue
-            slug = reader.text(item, "slug", "an outcome")
-            if _duplicate(seen, ("outcome", slug), reader, item, f"outcome slug '{slug}'"):
-                continue
-            seed = Seed(
-                Outcome,
-                (slug,),
-                {
-                    "slug": slug,
-                    "name": reader.text(item, "name", f"outcome '{slug}'"),
-                    "description": reader.text(item, "description", f"outcome '{slug}'", blank=True),
-                    "order": reader.number(item, "order", f"outcome '{slug}'"),
-                },
-                place=f"outcome '{slug}'",
-            )
-            reader.check_model(seed, item, f"outcome '{slug}'", [])
-            found.outcomes.append(seed)
-
-    reader, data = reader_for("sources.yaml")
-    if data is not None and reader.mapping(data, "sources.yaml", {"document", "sources"}):
-        document = data["document"]
-        if reader.mapping(document, "the document", {"title"}, {"author"}, where=data):
-            title = reader.text(document, "title", "the document")
-            author = reader.text(document, "author", "the document", blank=True)
-            for item in reader.items(data, "sources", "sources.yaml"):
-                if not reader.mapping(item, "a source", {"key", "section", "quote"}):
-                    continue
-                key = reader.text(item, "key", "a source")
-                if _duplicate(seen, ("source", key), reader, item, f"source key '{key}'"):
-                    continue
-                seed = Seed(
-                    Source,
-                    (key,),
-                    {
-                        "key": key,
-                        "document_title": title,
-                        "author": author,
-                        "section": reader.text(item, "section", f"source '{key}'"),
-                        "quote": reader.text(item, "quote", f"source '{key}'"),
-                    },
-                    place=f"source '{key}'",
-                )
-                reader.check_model(seed, item, f"source '{key}'", [])
-                found.sources.append(seed)
-    source_keys = {seed.key[0] for seed in found.sources}
-    outcome_slugs = {seed.key[0] for seed in found.outcomes}
-
-    def cited(reader: _Reader, item: dict, what: str) -> list[str]:
-        keys = reader.keys(item, "sources", what)
-        for key in keys:
-            if key not in source_keys:
-                reader.problem(item, f"{what} cites an unknown source '{key}'")
-        return keys
-
-    reader, data = reader_for("factors.yaml")
-    if data is not None and reader.mapping(data, "factors.yaml", {"factors"}):
-        for item in reader.items(data, "factors", "factors.yaml"):
-            if not reader.mapping(item, "a factor", {"slug", "name", "description", "order"}, {"sources"}):
-                continue
-            slug = reader.text(item, "slug", "a factor")
-            what = f"factor '{slug}'"
-            if _duplicate(seen, ("factor", slug), reader, item, f"factor slug '{slug}'"):
-                continue
-            seed = Seed(
-                Factor,
-                (slug,),
-                {
-                    "slug": slug,
-                    "name": reader.text(item, "name", what),
-                    "description": reader.text(item, "description", what),
-                    "order": reader.number(item, "order", what),
-                },
-                sources=cited(reader, item, what),
-                place=what,
-            )
-            reader.check_model(seed, item, what, [])
-            found.factors.append(seed)
-    factor_slugs = {seed.key[0] for seed in found.factors}
-
-    topic_files = sorted((path / "topics").glob("*.yaml"))
-    if not topic_files:
-        problems.append(f"{path.name}/topics: no topic files (*.yaml) found")
-    for file in topic_files:
-        reader, data = reader_for(f"topics/{file.name}")
-        topic_fields = {"slug", "title", "summary", "order", "background", "stakes", "us_position", "russia_position"}
-        if data is None or not reader.mapping(
-            data, "the topic", topic_fields | {"scenarios"}, {"published", "sources"}
-        ):
-            continue
-        slug = reader.text(data, "slug", "the topic")
-        what = f"topic '{slug}'"
-        if _duplicate(seen, ("topic", slug), reader, data, f"topic slug '{slug}'"):
-            continue
-        topic = Seed(
-            Topic,
-            (slug,),
-            {name: reader.text(data, name, what) for name in topic_fields - {"order"}}
-            | {"order": reader.number(data, "order", what), "is_published": reader.flag(data, "published", what)},
-            sources=cited(reader, data, what),
-            place=what,
-        )
-        reader.check_model(topic, data, what, [])
-        found.topics.append(topic)
-        estimates = []
-        for item in reader.items(data, "scenarios", what):
-            required = {"outcome", "slug", "title", "narrative", "signposts", "implications", "likelihood"}
-            optional = {"published", "rationale", "sources", "influences"}
-            if not reader.mapping(item, f"a scenario of {what}", required, optional):
-                continue
-            scenario_slug = reader.text(item, "slug", f"a scenario of {what}")
-            here = f"scenario '{slug}/{scenario_slug}'"
-            if _duplicate(seen, ("scenario", slug, scenario_slug), reader, item, f"scenario slug '{scenario_slug}'"):
-                continue
-            outcome = reader.text(item, "outcome", here)
-            if outcome and outcome not in outcome_slugs:
-                reader.problem(item, f"{here} names an unknown outcome '{outcome}'")
-            elif _duplicate(seen, ("topic-outcome", slug, outcome), reader, item, f"outcome '{outcome}' in {what}"):
-                pass
-            signposts = item.get("signposts")
-            if not isinstance(signposts, list) or not signposts or not all(isinstance(s, str) for s in signposts):
-                reader.problem(item, f"{here}: 'signposts' should be a list of sentences")
-                signposts = []
-            value = reader.number(item, "likelihood", here, nullable=True)
-            if value is not None and not 0 <= value <= 100:
-                reader.problem(item, f"{here}: likelihood {value} is not between 0 and 100")
-                value = None
-            estimates.append(value)
-            scenario = Seed(
-                Scenario,
-                (slug, scenario_slug),
-                {
-                    "slug": scenario_slug,
-                    "title": reader.text(item, "title", here),
-                    "narrative": reader.text(item, "narrative", here),
-                    "signposts": "\n".join(s.strip() for s in signposts),
-                    "implications": reader.text(item, "implications", here),
-                    "likelihood": value,
-                    "likelihood_rationale": reader.text(item, "rationale", here, blank=True),
-                    "is_published": reader.flag(item, "published", here),
-                    "outcome_slug": outcome,
-                },
-                sources=cited(reader, item, here),
-                place=here,
-            )
-            checked = Seed(Scenario, scenario.key, {k: v for k, v in scenario.fields.items() if k != "outcome_slug"})
-            reader.check_model(checked, item, here, ["topic", "outcome"])
-            found.scenarios.append(scenario)
-            for influence in item.get("influences") or []:
-                if not reader.mapping(influence, f"an influence on {here}", {"factor", "strength", "reason"}):
-                    continue
-                factor = reader.text(influence, "factor", f"an influence on {here}")
-                if factor and factor not in factor_slugs:
-                    reader.problem(influence, f"an influence on {here} names an unknown factor '{factor}'")
-                key = (slug, scenario_slug, factor)
-                if _duplicate(seen, ("influence", *key), reader, influence, f"factor '{factor}' on {here}"):
-                    continue
-                seed = Seed(
-                    Influence,
-                    key,
-                    {
-                        "strength": reader.number(influence, "strength", f"influence of '{factor}' on {here}"),
-                        "reason": reader.text(influence, "reason", f"influence of '{factor}' on {here}"),
-                    },
-                    place=f"influence of '{factor}' on {here}",
-                )
-                reader.check_model(seed, influence, f"influence of '{factor}' on {here}", ["factor", "scenario"])
-                found.influences.append(seed)
-        problem = likelihood.distribution_problem(estimates)
-        if problem:
-            reader.problem(data, f"{what}: {problem}")
-
-    if problems:
-        raise SeedError(problems)
-    return found
+    """Read and check every seed file, before anything is loaded; raise SeedError listing all problems found."""
+    reader = _Reader(path)
+    for name, under, kind in FILES:
+        reader.read(name, under, kind)
+    if reader.problems:
+        raise SeedError(reader.problems)
+    return reader.found
 
 
 def _differs(instance: models.Model, seed: Seed) -> bool:
@@ -386,7 +377,7 @@ def _differs(instance: models.Model, seed: Seed) -> bool:
     return False
 
 
-def _save(seed: Seed, lookup: dict, update: bool, report: Report) -> models.Model:
+def _save(seed: Seed, lookup: dict[str, Any], update: bool, report: Report) -> models.Model:
     """Create the object, or update it if asked to; leave a changed one alone otherwise."""
     label = seed.model._meta.verbose_name_plural
     plain = {name: value for name, value in seed.fields.items() if name not in lookup}
@@ -419,7 +410,7 @@ def load_seeds(seeds: SeedSet, update: bool = False) -> Report:
         _save(seed, {"key": seed.key[0]}, update, report)
     factors = {s.key[0]: _save(s, {"slug": s.key[0]}, update, report) for s in seeds.factors}
     topics = {s.key[0]: _save(s, {"slug": s.key[0]}, update, report) for s in seeds.topics}
-    scenarios = {}
+    scenarios: dict[tuple[str, ...], models.Model] = {}
     for seed in seeds.scenarios:
         fields = dict(seed.fields)
         fields["outcome"] = outcomes[fields.pop("outcome_slug")]

@@ -1,13 +1,15 @@
 """load_seeds: idempotent, respectful of editors' changes, all or nothing on a broken file."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
-from diplomacy.scenarios.seeds import DEFAULT_PATH, read_seeds
+from diplomacy.scenarios.seeds import DEFAULT_PATH, SeedError, read_seeds
 
 pytestmark = pytest.mark.django_db
 ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article.txt"
@@ -75,9 +77,9 @@ def test_a_second_run_changes_nothing_and_says_so():
 # Editors' changes, with a small seed set of our own.
 
 
-def write_seeds(path: Path, **changes) -> Path:
-    """A minimal, valid seed folder; `changes` replace whole files' data."""
-    files = {
+def minimal_seeds() -> dict[str, Any]:
+    """The data of a minimal, valid seed folder, by file name."""
+    return {
         "outcomes.yaml": {
             "outcomes": [
                 {"slug": "good", "name": "Good", "order": 1},
@@ -126,7 +128,11 @@ def write_seeds(path: Path, **changes) -> Path:
             ],
         },
     }
-    files |= {name.replace("__", "/"): data for name, data in changes.items()}
+
+
+def write_seeds(path: Path, **changes: Any) -> Path:
+    """A minimal, valid seed folder; `changes` replace whole files' data."""
+    files = minimal_seeds() | {name.replace("__", "/"): data for name, data in changes.items()}
     (path / "topics").mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (path / name).write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
@@ -245,3 +251,215 @@ def test_hard_wrapped_paragraphs_are_joined_and_blank_lines_kept(seeds):
     write_seeds(seeds, **{"topics__01-trade.yaml": topic})
     load(seeds)
     assert Topic.objects.get().background == "A first line wrapped here.\n\nA second paragraph."
+
+
+# Each kind of mistake in each kind of item, found by read_seeds with its file and line.
+
+
+def first_outcome(files: dict[str, Any]) -> dict[str, Any]:
+    return files["outcomes.yaml"]["outcomes"][0]
+
+
+def first_source(files: dict[str, Any]) -> dict[str, Any]:
+    return files["sources.yaml"]["sources"][0]
+
+
+def first_factor(files: dict[str, Any]) -> dict[str, Any]:
+    return files["factors.yaml"]["factors"][0]
+
+
+def trade(files: dict[str, Any]) -> dict[str, Any]:
+    return files["topics/01-trade.yaml"]
+
+
+def deal(files: dict[str, Any]) -> dict[str, Any]:
+    return trade(files)["scenarios"][0]
+
+
+def trust(files: dict[str, Any]) -> dict[str, Any]:
+    return deal(files)["influences"][0]
+
+
+TRADE = "seeds/topics/01-trade.yaml"
+MISTAKES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
+    "outcomes that are not a list": (
+        lambda files: files["outcomes.yaml"].update(outcomes="good, bad"),
+        "seeds/outcomes.yaml, line 1: outcomes.yaml: 'outcomes' should be a non-empty list",
+    ),
+    "an outcome that is not a mapping": (
+        lambda files: files["outcomes.yaml"]["outcomes"].append("splendid"),
+        "seeds/outcomes.yaml: an outcome should be a mapping of keys to values",
+    ),
+    "an outcome without a name": (
+        lambda files: first_outcome(files).pop("name"),
+        "seeds/outcomes.yaml, line 2: an outcome is missing 'name'",
+    ),
+    "an outcome with an unknown key": (
+        lambda files: first_outcome(files).update(colour="green"),
+        "seeds/outcomes.yaml, line 2: an outcome has an unknown key 'colour'",
+    ),
+    "an outcome whose order is a word": (
+        lambda files: first_outcome(files).update(order="first"),
+        "seeds/outcomes.yaml, line 2: outcome 'good': 'order' should be a whole number, not 'first'",
+    ),
+    "an outcome slug used twice": (
+        lambda files: files["outcomes.yaml"]["outcomes"][1].update(slug="good"),
+        "seeds/outcomes.yaml, line 5: outcome slug 'good' is used twice (first at seeds/outcomes.yaml, line 2)",
+    ),
+    "a document that is not a mapping": (
+        lambda files: files["sources.yaml"].update(document="An article"),
+        "seeds/sources.yaml, line 1: the document should be a mapping of keys to values",
+    ),
+    "a document without a title": (
+        lambda files: files["sources.yaml"]["document"].pop("title"),
+        "seeds/sources.yaml, line 2: the document is missing 'title'",
+    ),
+    "a source without its quote": (
+        lambda files: first_source(files).pop("quote"),
+        "seeds/sources.yaml, line 5: a source is missing 'quote'",
+    ),
+    "a source with an unknown key": (
+        lambda files: first_source(files).update(page=3),
+        "seeds/sources.yaml, line 5: a source has an unknown key 'page'",
+    ),
+    "a source whose section is a number": (
+        lambda files: first_source(files).update(section=5),
+        "seeds/sources.yaml, line 5: source 'quote-one': 'section' should be text, not 5",
+    ),
+    "a section longer than the model allows": (
+        lambda files: first_source(files).update(section="x" * 201),
+        "seeds/sources.yaml, line 5: source 'quote-one': section: Ensure this value has at most 200 characters (it has 201).",
+    ),
+    "a factor without a description": (
+        lambda files: first_factor(files).pop("description"),
+        "seeds/factors.yaml, line 2: a factor is missing 'description'",
+    ),
+    "a factor with an unknown key": (
+        lambda files: first_factor(files).update(weight=2),
+        "seeds/factors.yaml, line 2: a factor has an unknown key 'weight'",
+    ),
+    "a factor whose order is true": (
+        lambda files: first_factor(files).update(order=True),
+        "seeds/factors.yaml, line 2: factor 'trust': 'order' should be a whole number, not True",
+    ),
+    "a factor whose sources are not a list": (
+        lambda files: first_factor(files).update(sources="quote-one"),
+        "seeds/factors.yaml, line 2: factor 'trust': 'sources' should be a list of keys",
+    ),
+    "a topic file that is not a mapping": (
+        lambda files: files.update({"topics/01-trade.yaml": ["trade"]}),
+        f"{TRADE}: the topic should be a mapping of keys to values",
+    ),
+    "a topic without its stakes": (
+        lambda files: trade(files).pop("stakes"),
+        f"{TRADE}, line 1: the topic is missing 'stakes'",
+    ),
+    "a topic whose slug is a number": (
+        lambda files: trade(files).update(slug=5),
+        f"{TRADE}, line 1: the topic: 'slug' should be text, not 5",
+    ),
+    "a topic with an unknown key": (
+        lambda files: trade(files).update(region="Europe"),
+        f"{TRADE}, line 1: the topic has an unknown key 'region'",
+    ),
+    "a topic published 'yes'": (
+        lambda files: trade(files).update(published="yes"),
+        f"{TRADE}, line 1: topic 'trade': 'published' should be true or false, not 'yes'",
+    ),
+    "a topic without scenarios": (
+        lambda files: trade(files).update(scenarios=[]),
+        f"{TRADE}, line 1: topic 'trade': 'scenarios' should be a non-empty list",
+    ),
+    "a topic slug used twice": (
+        lambda files: files.update({"topics/02-trade-again.yaml": trade(files)}),
+        f"seeds/topics/02-trade-again.yaml, line 1: topic slug 'trade' is used twice (first at {TRADE}, line 1)",
+    ),
+    "a scenario without a likelihood": (
+        lambda files: deal(files).pop("likelihood"),
+        f"{TRADE}, line 12: a scenario of topic 'trade' is missing 'likelihood'",
+    ),
+    "a scenario with an unknown key": (
+        lambda files: deal(files).update(probability=30),
+        f"{TRADE}, line 12: a scenario of topic 'trade' has an unknown key 'probability'",
+    ),
+    "a scenario with one signpost as text": (
+        lambda files: deal(files).update(signposts="One."),
+        f"{TRADE}, line 12: scenario 'trade/deal': 'signposts' should be a list of sentences",
+    ),
+    "a scenario whose likelihood is a word": (
+        lambda files: deal(files).update(likelihood="likely"),
+        f"{TRADE}, line 12: scenario 'trade/deal': 'likelihood' should be a whole number, not 'likely'",
+    ),
+    "a scenario whose rationale is a list": (
+        lambda files: deal(files).update(rationale=["A guess."]),
+        f"{TRADE}, line 12: scenario 'trade/deal': 'rationale' should be text, not ['A guess.']",
+    ),
+    "two scenarios of one outcome in a topic": (
+        lambda files: trade(files)["scenarios"][1].update(outcome="good"),
+        f"{TRADE}, line 32: outcome 'good' in topic 'trade' is used twice (first at {TRADE}, line 12)",
+    ),
+    "an influence without a reason": (
+        lambda files: trust(files).pop("reason"),
+        f"{TRADE}, line 29: an influence on scenario 'trade/deal' is missing 'reason'",
+    ),
+    "an influence with an unknown key": (
+        lambda files: trust(files).update(weight=1),
+        f"{TRADE}, line 29: an influence on scenario 'trade/deal' has an unknown key 'weight'",
+    ),
+    "an influence of an unknown factor": (
+        lambda files: trust(files).update(factor="luck"),
+        f"{TRADE}, line 29: an influence on scenario 'trade/deal' names an unknown factor 'luck'",
+    ),
+    "an influence whose strength is a word": (
+        lambda files: trust(files).update(strength="strong"),
+        f"{TRADE}, line 29: influence of 'trust' on scenario 'trade/deal': 'strength' should be a whole number, "
+        "not 'strong'",
+    ),
+    "an influence of strength 3": (
+        lambda files: trust(files).update(strength=3),
+        f"{TRADE}, line 29: influence of 'trust' on scenario 'trade/deal': strength: Value 3 is not a valid choice.",
+    ),
+    "a factor influencing a scenario twice": (
+        lambda files: deal(files)["influences"].append(dict(trust(files))),
+        f"{TRADE}, line 32: factor 'trust' on scenario 'trade/deal' is used twice (first at {TRADE}, line 29)",
+    ),
+    "influences that are not a list": (
+        lambda files: deal(files).update(influences=5),
+        f"{TRADE}, line 12: scenario 'trade/deal': 'influences' should be a list",
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES.values(), ids=MISTAKES.keys())
+def test_read_seeds_says_what_is_wrong_in_which_file_and_line(tmp_path, mistake):
+    change, expected = mistake
+    files = minimal_seeds()
+    change(files)
+    path = write_seeds(tmp_path / "seeds", **files)
+    with pytest.raises(SeedError) as error:
+        read_seeds(path)
+    assert expected in error.value.problems
+
+
+def test_read_seeds_reports_every_problem_before_failing(seeds):
+    files = minimal_seeds()
+    first_outcome(files).pop("name")
+    first_factor(files).update(order="first")
+    trust(files).update(factor="luck")
+    write_seeds(seeds, **files)
+    with pytest.raises(SeedError) as error:
+        read_seeds(seeds)
+    assert error.value.problems == [
+        "seeds/outcomes.yaml, line 2: an outcome is missing 'name'",
+        "seeds/factors.yaml, line 2: factor 'trust': 'order' should be a whole number, not 'first'",
+        "seeds/factors.yaml, line 2: factor 'trust': order: This field cannot be null.",
+        # An outcome missing a key is not read at all, so the scenario naming it is wrong too.
+        f"{TRADE}, line 12: scenario 'trade/deal' names an unknown outcome 'good'",
+        f"{TRADE}, line 29: an influence on scenario 'trade/deal' names an unknown factor 'luck'",
+    ]
+
+
+def test_a_seed_folder_without_topic_files_is_reported(seeds):
+    (seeds / "topics" / "01-trade.yaml").unlink()
+    with pytest.raises(SeedError, match=r"seeds/topics: no topic files \(\*\.yaml\) found"):
+        read_seeds(seeds)
