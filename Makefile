@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint format migrate seeds bench harness harness-faults clean
+.PHONY: run test lint typecheck format migrate seeds bench harness harness-faults clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "diplomacy needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -32,7 +32,10 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+test: lint typecheck
 	$(BIN)/python -m pytest
 
 # The benchmark: SQLite with the seeds, then PostgreSQL (DATABASE_URL-style BENCH_DATABASE_URL,

@@ -4,6 +4,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -171,6 +172,7 @@ DATABASES = {"default": _database}
 # each process keeps its own. Either way cached pages are keyed by versions read from the
 # database (diplomacy/core/cache.py), so no process serves a page older than the last change.
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")

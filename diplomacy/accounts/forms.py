@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 class SignupForm(UserCreationForm):
     email = forms.EmailField(help_text="Only used to reset your password. Never shown.")
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ["username", "email"]
 

@@ -4,12 +4,14 @@ Editors moderate but never edit other people's words: another author's annotatio
 is read-only here, and private annotations are not shown to anyone but their author.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
-from .models import Annotation, Flag, ModerationEvent
+from .models import Annotation, AnnotationQuerySet, Flag, ModerationEvent
 
 CONTENT_FIELDS = ["scenario", "kind", "body", "quote", "quote_prefix", "quote_suffix", "source_url", "is_public"]
 
@@ -79,7 +81,7 @@ class AnnotationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The moderation queue: annotations with open flags first, then the newest.
-        queryset = _readable_by(request, super().get_queryset(request).with_open_flags())
+        queryset = _readable_by(request, cast(AnnotationQuerySet, super().get_queryset(request)).with_open_flags())
         return queryset.order_by("-open_flags", "-created_at")
 
     def has_add_permission(self, request):

@@ -12,14 +12,11 @@ from diplomacy.scenarios.models import Topic
 from .models import Annotation
 
 
-class RecentAnnotationsFeed(Feed):
-    feed_type = Atom1Feed
-    title = f"{settings.SITE_NAME}: recent annotations"
-    subtitle = "Readers’ and editors’ public notes, evidence, counterpoints and questions on the scenarios."
-    link = "/"
+class _AnnotationsFeed(Feed):
+    """What every annotation feed says of an annotation."""
 
-    def items(self):
-        return Annotation.objects.public().select_related("scenario__topic", "author")[:50]
+    feed_type = Atom1Feed
+    subtitle = "Readers’ and editors’ public notes, evidence, counterpoints and questions on the scenarios."
 
     def item_title(self, annotation):
         return f"{annotation.get_kind_display()} by {annotation.author.get_username()} on “{annotation.scenario.title}”"
@@ -41,7 +38,15 @@ class RecentAnnotationsFeed(Feed):
         return annotation.edited_at or annotation.created_at
 
 
-class TopicAnnotationsFeed(RecentAnnotationsFeed):
+class RecentAnnotationsFeed(_AnnotationsFeed):
+    title = f"{settings.SITE_NAME}: recent annotations"
+    link = "/"
+
+    def items(self):
+        return Annotation.objects.public().select_related("scenario__topic", "author")[:50]
+
+
+class TopicAnnotationsFeed(_AnnotationsFeed):
     def get_object(self, request, topic):
         return get_object_or_404(Topic.objects.published(), slug=topic)
 

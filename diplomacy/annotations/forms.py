@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from diplomacy.core.cache import fragment
+from diplomacy.scenarios.models import Scenario
 
 from .anchoring import quote
 from .models import Annotation
@@ -30,20 +33,19 @@ class AnnotationForm(forms.ModelForm):
         labels = {"body": "Your annotation", "is_public": "Public: everyone can read it (untick to keep it private)"}
         help_texts = {"quote": "Optional: the exact words of the narrative you are annotating."}
 
-    def __init__(self, *args, scenario, user, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+    def __init__(self, *args: Any, scenario: Scenario, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{"label_suffix": "", **kwargs})
         self.scenario = scenario
         self.editor = user.has_perm("annotations.moderate_annotation")
-        if not self.editor:
-            self.fields["kind"].choices = [c for c in Annotation.Kind.choices if c[0] != Annotation.Kind.EDITORS_NOTE]
+        _offer_kinds(self, self.editor)
 
     def empty_fields(self) -> SafeString:
         """The unbound form's fields, rendered once for everyone offered the same kinds (they show no content)."""
         build = lambda: render_to_string("scenarios/scenario.html#annotation-fields", {"form": self})  # noqa: E731
         return mark_safe(fragment(None, "annotation-fields", [], build, self.editor))  # noqa: S308 (rendered by Django's templates)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         words = cleaned.get("quote", "")
         if words:
             found = quote(self.scenario.narrative, words, cleaned.get("quote_start"), cleaned.get("quote_end"))
@@ -67,10 +69,17 @@ class EditAnnotationForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 5}), "source_url": forms.URLInput}
         labels = AnnotationForm.Meta.labels
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        if not user.has_perm("annotations.moderate_annotation"):
-            self.fields["kind"].choices = [c for c in Annotation.Kind.choices if c[0] != Annotation.Kind.EDITORS_NOTE]
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{"label_suffix": "", **kwargs})
+        _offer_kinds(self, user.has_perm("annotations.moderate_annotation"))
+
+
+def _offer_kinds(form: forms.ModelForm[Annotation], editor: bool) -> None:
+    """Editor's notes are for editors."""
+    if not editor:
+        field = form.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [c for c in Annotation.Kind.choices if c[0] != Annotation.Kind.EDITORS_NOTE]
 
 
 class ModerationForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -27,7 +28,7 @@ class WebLinkField(models.URLField):
 
     default_validators = [URLValidator(schemes=["http", "https"])]
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 

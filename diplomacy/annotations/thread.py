@@ -169,9 +169,9 @@ class ScenarioAnnotations:
     def __init__(self, request: HttpRequest, scenario: Scenario) -> None:
         self.request, self.scenario, self.user = request, scenario, request.user
         self.scopes = shows(scenario.topic.slug, scenario.slug)
-        self.shared: _Shared = fragment(request, "annotations", self.scopes, self._build_shared, scenario.pk)  # type: ignore[assignment]
+        self.shared = fragment(request, "annotations", self.scopes, self._build_shared, scenario.pk)
         self.flagged: set[int] = set()
-        concerning: list[tuple[int, bool, str, str, str]] = []
+        concerning: list[tuple[int, bool, str, str, str, str]] = []
         if self.user.is_authenticated:
             concerning = list(
                 Annotation.objects.concerning(self.user)
@@ -186,7 +186,9 @@ class ScenarioAnnotations:
             )
         # Seen by this reader only: their private or hidden annotations, and for editors the hidden ones.
         self.own = [
-            (pk, *quote) for pk, public, state, *quote in concerning if not (public and state == Annotation.State.SHOWN)
+            (pk, quote, prefix, suffix)
+            for pk, public, state, quote, prefix, suffix in concerning
+            if not (public and state == Annotation.State.SHOWN)
         ]
         # A reader who wrote, flagged or may moderate nothing here sees the thread every such reader sees.
         self.plain = not concerning and not self.flagged and not self.user.has_perm("annotations.moderate_annotation")
@@ -219,9 +221,11 @@ class ScenarioAnnotations:
         signed_in = self.user.is_authenticated
         stand_ins = {"user": _StandIn(signed_in), "csrf_token": _csrf_stand_in()}
         build = lambda: render_to_string(THREAD_TEMPLATE, self._context(self._shared_page(params)) | stand_ins)  # noqa: E731
-        html = fragment(self.request, "thread-html", self.scopes, build, self.scenario.pk, *astuple(params), signed_in)
+        html = str(
+            fragment(self.request, "thread-html", self.scopes, build, self.scenario.pk, *astuple(params), signed_in)
+        )
         if signed_in:
-            html = html.replace(_csrf_stand_in(), get_token(self.request))  # type: ignore[union-attr]
+            html = html.replace(_csrf_stand_in(), get_token(self.request))
         return mark_safe(html)  # noqa: S308 (rendered by Django's templates, which escape)
 
     def _context(self, page: Page) -> dict[str, Any]:
@@ -241,7 +245,7 @@ class ScenarioAnnotations:
 
     def _shared_page(self, params: Params) -> Page:
         build = lambda: self._build_page(Annotation.objects.for_everyone(), params)  # noqa: E731
-        return fragment(self.request, "thread", self.scopes, build, self.scenario.pk, *astuple(params))  # type: ignore[return-value]
+        return fragment(self.request, "thread", self.scopes, build, self.scenario.pk, *astuple(params))
 
     def _build_page(self, annotations: AnnotationQuerySet, params: Params) -> Page:
         visible = annotations.filter(scenario=self.scenario).select_related("author")

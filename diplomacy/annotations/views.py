@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from diplomacy.core.cache import cached_page
+from diplomacy.core.htmx import wants_fragment
 from diplomacy.scenarios.models import Scenario
 
 from .forms import AnnotationForm, EditAnnotationForm, ModerationForm
@@ -23,10 +24,6 @@ from .models import Annotation, Flag
 from .thread import Item, Params, ScenarioAnnotations, page_of, render_item, shows
 
 SCENARIO_TEMPLATE = "scenarios/scenario.html"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _scenario_or_404(request: HttpRequest, topic: str, scenario: str) -> Scenario:
@@ -46,7 +43,7 @@ def scenario_annotations(request: HttpRequest, topic: str, scenario: str) -> Htt
         return annotation_create(request, topic, scenario)
     scenario_obj = _scenario_or_404(request, topic, scenario)
     params = Params.from_query(request.GET)
-    if not _is_htmx(request):
+    if not wants_fragment(request):
         return redirect(scenario_obj.get_absolute_url() + params.address + "#annotations")
     response = HttpResponse(ScenarioAnnotations(request, scenario_obj).thread_html(params))
     # The address shows the filter and order; "load more" adds to the page without a new address.
@@ -88,7 +85,7 @@ def _render_annotation(
 def annotation_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """/annotations/<id>/: its place on the scenario page (or, for htmx, the annotation itself)."""
     annotation = _visible_or_404(request, pk)
-    if _is_htmx(request):
+    if wants_fragment(request):
         return _render_annotation(request, annotation)
     page = page_of(request.user, annotation)
     url = annotation.scenario.get_absolute_url() + (f"?page={page}" if page > 1 else "")
@@ -99,7 +96,7 @@ def annotation_create(request: HttpRequest, topic: str, scenario: str) -> HttpRe
     scenario_obj = _scenario_or_404(request, topic, scenario)
     if not request.user.is_authenticated:
         login = f"{reverse('login')}?{urlencode({'next': scenario_obj.get_absolute_url() + '#annotate'})}"
-        return HttpResponseClientRedirect(login) if _is_htmx(request) else redirect(login)
+        return HttpResponseClientRedirect(login) if wants_fragment(request) else redirect(login)
     form = AnnotationForm(request.POST, scenario=scenario_obj, user=request.user)
     if Annotation.posted_too_often(request.user):
         form.add_error(
@@ -113,7 +110,7 @@ def annotation_create(request: HttpRequest, topic: str, scenario: str) -> HttpRe
     annotation = form.save(commit=False)
     annotation.scenario, annotation.author = scenario_obj, request.user
     annotation.save()
-    if not _is_htmx(request):
+    if not wants_fragment(request):
         messages.success(request, "Your annotation is saved.")
         return redirect(annotation)
     annotations = ScenarioAnnotations(request, scenario_obj)
@@ -135,7 +132,7 @@ def _item_for_author(request: HttpRequest, annotation: Annotation) -> Item:
 
 def _render_form(request: HttpRequest, scenario: Scenario, form: AnnotationForm, status: int) -> HttpResponse:
     """An invalid or refused form, with the errors by the fields and the text kept."""
-    template = f"{SCENARIO_TEMPLATE}#annotation-form" if _is_htmx(request) else "annotations/form_page.html"
+    template = f"{SCENARIO_TEMPLATE}#annotation-form" if wants_fragment(request) else "annotations/form_page.html"
     return render(request, template, {"scenario": scenario, "form": form}, status=status)
 
 
@@ -148,13 +145,13 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         annotation.edit(**form.cleaned_data)
-        if _is_htmx(request):
+        if wants_fragment(request):
             return _render_annotation(request, annotation)
         messages.success(request, "Your annotation is updated.")
         return redirect(annotation)
     status = 422 if request.method == "POST" else 200
     context = {"annotation": annotation, "scenario": annotation.scenario, "edit_form": form}
-    template = f"{SCENARIO_TEMPLATE}#annotation-edit" if _is_htmx(request) else "annotations/edit_page.html"
+    template = f"{SCENARIO_TEMPLATE}#annotation-edit" if wants_fragment(request) else "annotations/edit_page.html"
     return render(request, template, context, status=status)
 
 
@@ -169,7 +166,7 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
             request, "annotations/delete_page.html", {"annotation": annotation, "scenario": scenario, "item": item}
         )
     annotation.delete()
-    if not _is_htmx(request):
+    if not wants_fragment(request):
         messages.success(request, "Your annotation is deleted.")
         return redirect(f"{scenario.get_absolute_url()}#annotations")
     annotations = ScenarioAnnotations(request, scenario)
@@ -182,7 +179,7 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _visible_or_404(request, pk)
     flagged = annotation.flag(by=request.user)
-    if _is_htmx(request):
+    if wants_fragment(request):
         return _render_annotation(request, annotation)
     messages.info(request, "Thank you: editors will look at it." if flagged else "You had already flagged it.")
     return redirect(annotation)
@@ -198,12 +195,12 @@ def annotation_moderate(request: HttpRequest, pk: int, action: str) -> HttpRespo
     form = ModerationForm(request.POST)
     if form.is_valid():
         getattr(annotation, action)(by=request.user, reason=form.cleaned_data["reason"])
-        if _is_htmx(request):
+        if wants_fragment(request):
             return _render_annotation(request, annotation)
         messages.success(request, "The annotation is hidden." if action == "hide" else "The annotation is shown again.")
         return redirect(annotation)
-    if _is_htmx(request):
-        return _render_annotation(request, annotation, status=422, error=form.errors["reason"][0])
+    if wants_fragment(request):
+        return _render_annotation(request, annotation, status=422, error=str(form.errors["reason"][0]))
     messages.error(request, "Give a reason: it is shown to the author and kept in the log.")
     return redirect(annotation)
 
@@ -211,6 +208,8 @@ def annotation_moderate(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 @require_safe
 def my_annotations(request: HttpRequest) -> HttpResponse:
-    annotations = Annotation.objects.filter(author=request.user).select_related("scenario__topic", "scenario__outcome")
+    annotations = Annotation.objects.filter(author_id=request.user.pk).select_related(
+        "scenario__topic", "scenario__outcome"
+    )
     page = Paginator(annotations, 30).get_page(request.GET.get("page"))
     return render(request, "annotations/mine.html", {"page": page})

@@ -105,12 +105,12 @@ def key(request: HttpRequest | None, name: str, scopes: Iterable[str], *parts: o
 
 
 def fragment(
-    request: HttpRequest | None, name: str, scopes: Iterable[str], build: Callable[[], T | None], *parts: object
-) -> T | None:
+    request: HttpRequest | None, name: str, scopes: Iterable[str], build: Callable[[], T], *parts: object
+) -> T:
     """A piece shared by every reader who asks with the same `parts`: rebuilt only after a
     change to what it shows. Nothing is stored when `build` returns None (not found)."""
     cache_key = key(request, name, scopes, *parts)
-    value = cache.get(cache_key)
+    value: T = cache.get(cache_key)
     if value is None:
         value = build()
         if value is not None:

@@ -59,6 +59,6 @@ class Version(models.Model):
     @classmethod
     def bump(cls, scopes: Iterable[str]) -> None:
         """Give each scope a new token: every key made with the old one is never asked for again."""
-        rows = [cls(scope=scope, token=_token()) for scope in sorted(set(scopes))]
+        rows = [Version(scope=scope, token=_token()) for scope in sorted(set(scopes))]
         if rows:
-            cls.objects.bulk_create(rows, update_conflicts=True, unique_fields=["scope"], update_fields=["token"])
+            Version.objects.bulk_create(rows, update_conflicts=True, unique_fields=["scope"], update_fields=["token"])

@@ -41,13 +41,13 @@ def readers_changed(scenario_ids: Iterable[int]) -> None:
 def _annotation_before(sender: type, instance: Annotation, raw: bool = False, **kwargs: Any) -> None:
     """Remember where the annotation was public, if it was: making it private must invalidate too."""
     before = Annotation.objects.for_everyone().filter(pk=instance.pk).values_list("scenario_id", flat=True)
-    instance._was_public_on = before.first() if instance.pk else None
+    vars(instance)["_was_public_on"] = before.first() if instance.pk else None
 
 
 def _annotation_saved(sender: type, instance: Annotation, **kwargs: Any) -> None:
-    shown_on = {getattr(instance, "_was_public_on", None), instance.scenario_id if instance.is_for_everyone else None}
-    if shown_on - {None}:
-        readers_changed(shown_on - {None})
+    shown_on = {vars(instance).pop("_was_public_on", None), instance.scenario_id if instance.is_for_everyone else None}
+    if scenarios := {pk for pk in shown_on if pk is not None}:
+        readers_changed(scenarios)
 
 
 def _annotation_deleted(sender: type, instance: Annotation, **kwargs: Any) -> None:
@@ -61,7 +61,7 @@ post_delete.connect(_annotation_deleted, sender=Annotation, dispatch_uid="annota
 
 
 def _user_before(sender: type, instance: User, **kwargs: Any) -> None:
-    instance._old_username = (
+    vars(instance)["_old_username"] = (
         User.objects.filter(pk=instance.pk).values_list("username", flat=True).first() if instance.pk else None
     )
 
@@ -69,7 +69,7 @@ def _user_before(sender: type, instance: User, **kwargs: Any) -> None:
 def _user_saved(sender: type, instance: User, created: bool, **kwargs: Any) -> None:
     """Authors' names show on their annotations: a rename reaches every page that shows one.
     Logins save the user too (last_login), and change nothing anyone sees."""
-    if created or getattr(instance, "_old_username", None) in (None, instance.username):
+    if vars(instance).pop("_old_username", None) in (None, instance.username):
         return
     theirs = Annotation.objects.filter(author=instance)
     theirs.update(updated_at=timezone.now())

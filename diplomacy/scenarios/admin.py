@@ -51,7 +51,7 @@ class StaleEditCheckForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded:
             # Locked until this save commits, so two saves cannot both pass the check (PostgreSQL).

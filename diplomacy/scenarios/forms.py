@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
+from django.http import QueryDict
+
+from .models import Outcome, Topic
 
 SORTS = {
     "relevance": "Best match",
@@ -24,13 +30,18 @@ class ExplorerForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=SORTS.items())
     page = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, data, *, topics, outcomes):
+    def __init__(self, data: QueryDict, *, topics: Iterable[Topic], outcomes: Iterable[Outcome]) -> None:
         super().__init__(data)
-        self.fields["topic"].choices = [(topic.slug, topic.title) for topic in topics]
-        self.fields["outcome"].choices = [(outcome.slug, outcome.name) for outcome in outcomes]
+        self._choose("topic", [(topic.slug, topic.title) for topic in topics])
+        self._choose("outcome", [(outcome.slug, outcome.name) for outcome in outcomes])
 
-    def clean(self):
-        cleaned = super().clean()
+    def _choose(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         low, high = cleaned.get("min"), cleaned.get("max")
         if low is not None and high is not None and low > high:
             cleaned["min"], cleaned["max"] = high, low
@@ -45,4 +56,4 @@ class ExplorerForm(forms.Form):
 
     def ignored(self) -> list[str]:
         """One line per query-string parameter that was not understood."""
-        return [f"{name}: {' '.join(messages)}" for name, messages in self.errors.items()]
+        return [f"{name}: {' '.join(str(message) for message in messages)}" for name, messages in self.errors.items()]

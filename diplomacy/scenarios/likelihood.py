@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 FULL = 100
+K = TypeVar("K")
 
 
 def total(estimates: Iterable[int | None]) -> int:
@@ -35,7 +37,7 @@ def distribution_problem(estimates: Iterable[int | None]) -> str | None:
     return None
 
 
-def leading(estimates: dict[str, int | None]) -> str | None:
+def leading(estimates: dict[K, int | None]) -> K | None:
     """The key of the highest estimate (the first one on a tie), or None if none is made."""
     made = {key: value for key, value in estimates.items() if value is not None}
     if not made:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +12,8 @@ from django.db import connection, models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from . import likelihood
 
 # Markers around matched words in PostgreSQL's snippets; replaced by <mark> after escaping.
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -165,7 +169,7 @@ class ScenarioQuerySet(PublishedQuerySet):
         # SQLite: every word must appear somewhere; a match in the title ranks higher.
         words = text.split()[:10]
         matches = Q()
-        rank = Value(0)
+        rank: Any = Value(0)
         for word in words:
             matches &= (
                 Q(title__icontains=word)
@@ -190,8 +194,8 @@ class ScenarioQuerySet(PublishedQuerySet):
             scenarios = scenarios.filter(likelihood__lte=high)
         if q:
             scenarios = scenarios.search(q)
-        by_topic = ["topic__order", "topic__title", "outcome__order"]
-        orderings = {
+        by_topic: list[Any] = ["topic__order", "topic__title", "outcome__order"]
+        orderings: dict[str, list[Any]] = {
             "relevance": ["-rank", *by_topic] if q else by_topic,
             "likelihood": [F("likelihood").desc(nulls_last=True), *by_topic],
             "likelihood-asc": [F("likelihood").asc(nulls_last=True), *by_topic],
@@ -269,10 +273,28 @@ class Scenario(models.Model):
         return [line.strip() for line in self.signposts.splitlines() if line.strip()]
 
 
-def outcome_matrix(topics, outcomes, scenarios) -> list[tuple[Topic, list[Scenario | None]]]:
-    """Rows of the topic × outcome matrix: each topic with its scenario per outcome, or None."""
+@dataclass(frozen=True)
+class MatrixRow:
+    """One topic's row of the topic × outcome matrix: its scenario per outcome, or None."""
+
+    topic: Topic
+    cells: list[Scenario | None]
+
+    @property
+    def leading(self) -> Scenario | None:
+        """The topic's most likely scenario (the better outcome on a tie), if any is estimated."""
+        scenarios = {cell.pk: cell for cell in self.cells if cell}
+        lead = likelihood.leading({pk: scenario.likelihood for pk, scenario in scenarios.items()})
+        return None if lead is None else scenarios[lead]
+
+
+def outcome_matrix(
+    topics: Iterable[Topic], outcomes: Iterable[Outcome], scenarios: Iterable[Scenario]
+) -> list[MatrixRow]:
+    """The rows of the topic × outcome matrix, in the order of `topics` and `outcomes`."""
     cells = {(scenario.topic_id, scenario.outcome_id): scenario for scenario in scenarios}
-    return [(topic, [cells.get((topic.pk, outcome.pk)) for outcome in outcomes]) for topic in topics]
+    outcomes = list(outcomes)
+    return [MatrixRow(topic, [cells.get((topic.pk, outcome.pk)) for outcome in outcomes]) for topic in topics]
 
 
 def influences_by_factor(scenarios) -> list[tuple[Factor, list[Influence]]]:

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -373,17 +373,17 @@ def _differs(instance: models.Model, seed: Seed) -> bool:
     if any(getattr(instance, name) != value for name, value in seed.fields.items()):
         return True
     if seed.sources is not None:
-        return set(instance.sources.values_list("key", flat=True)) != set(seed.sources)
+        return set(cast(Any, instance).sources.values_list("key", flat=True)) != set(seed.sources)
     return False
 
 
 def _save(seed: Seed, lookup: dict[str, Any], update: bool, report: Report) -> models.Model:
     """Create the object, or update it if asked to; leave a changed one alone otherwise."""
-    label = seed.model._meta.verbose_name_plural
+    label = str(seed.model._meta.verbose_name_plural)
     plain = {name: value for name, value in seed.fields.items() if name not in lookup}
-    instance = seed.model.objects.filter(**lookup).first()
+    instance = seed.model._default_manager.filter(**lookup).first()
     if instance is None:
-        instance = seed.model.objects.create(**lookup, **plain)
+        instance = seed.model._default_manager.create(**lookup, **plain)
         report.created[label] += 1
     elif not _differs(instance, Seed(seed.model, seed.key, plain, seed.sources)):
         report.unchanged[label] += 1
@@ -397,7 +397,7 @@ def _save(seed: Seed, lookup: dict[str, Any], update: bool, report: Report) -> m
         report.skipped.append(f"{seed.place}: differs from its seed (changed by an editor?); --update overwrites it")
         return instance
     if seed.sources is not None:
-        instance.sources.set(Source.objects.filter(key__in=seed.sources))
+        cast(Any, instance).sources.set(Source.objects.filter(key__in=seed.sources))
     return instance
 
 

@@ -21,6 +21,7 @@ from diplomacy.annotations.forms import AnnotationForm
 from diplomacy.annotations.models import Annotation
 from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
 from diplomacy.core.cache import EDITORIAL, cached_page, fragment, topic_scope
+from diplomacy.core.htmx import wants_fragment
 
 from . import likelihood, previews
 from .forms import SORTS, ExplorerForm
@@ -100,11 +101,7 @@ def _matrix(topics: list[Topic]) -> dict:
     """The topic × outcome matrix of these topics, each topic knowing its most likely scenario."""
     outcomes = list(Outcome.objects.all())
     scenarios = Scenario.objects.published().filter(topic__in=topics).select_related("outcome").only(*_MATRIX_FIELDS)
-    rows = outcome_matrix(topics, outcomes, list(scenarios))
-    for topic, cells in rows:
-        lead = likelihood.leading({cell.pk: cell.likelihood for cell in cells if cell})
-        topic.leading = next((cell for cell in cells if cell and cell.pk == lead), None)
-    return {"rows": rows, "outcomes": outcomes}
+    return {"rows": outcome_matrix(topics, outcomes, scenarios), "outcomes": outcomes}
 
 
 _MATRIX_FIELDS = [
@@ -255,6 +252,11 @@ def explore(request: HttpRequest) -> HttpResponse:
         snippet = getattr(scenario, "snippet", None)
         scenario.excerpt = marked(snippet) if snippet else highlight(scenario.narrative, words)
     query = _canonical_query(filters)
+    meta = PageMeta(
+        title="Explore scenarios",
+        description="Filter, search and sort every scenario of the US–Russia talks.",
+        path=reverse("explore") + (f"?{query}" if query else ""),
+    )
     context = {
         "form": form,
         "filters": filters,
@@ -262,15 +264,11 @@ def explore(request: HttpRequest) -> HttpResponse:
         "sorts": SORTS,
         "query": query,
         "ignored": form.ignored(),
-        "meta": PageMeta(
-            title="Explore scenarios",
-            description="Filter, search and sort every scenario of the US–Russia talks.",
-            path=reverse("explore") + (f"?{query}" if query else ""),
-        ),
+        "meta": meta,
     }
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         # The address bar gets the tidy form of what is on screen, not the raw form submission.
-        return push_url(render(request, "scenarios/explore.html#results", context), context["meta"].path)
+        return push_url(render(request, "scenarios/explore.html#results", context), meta.path)
     return render(request, "scenarios/explore.html", context)
 
 
@@ -281,7 +279,7 @@ def _canonical_query(filters: dict) -> str:
     pairs += [("outcome", slug) for slug in filters.get("outcome") or ()]
     pairs += [("min", filters.get("min")), ("max", filters.get("max"))]
     pairs.append(("sort", filters["sort"] if filters["sort"] != "relevance" else None))
-    return urlencode([(key, value) for key, value in pairs if value not in (None, "")])
+    return urlencode([(key, str(value)) for key, value in pairs if value not in (None, "")])
 
 
 @require_safe

@@ -390,7 +390,29 @@ def test_a_reader_who_flagged_sees_it_and_the_next_reader_does_not(client, scena
     assert "You flagged this for editors" not in text and "Flag for editors" in text
 
 
+def test_an_editor_then_a_contributor_are_offered_their_own_kinds_of_annotation(client, scenario, editor, contributor):
+    """The empty form is rendered once for everyone offered the same kinds."""
+    client.force_login(editor)
+    assert "Editor’s note</option>" in visit(client, scenario.get_absolute_url()).text
+    client.force_login(contributor)
+    text = visit(client, scenario.get_absolute_url()).text
+    assert "Editor’s note</option>" not in text and "Question</option>" in text
+
+
 # Preview images
+
+
+def test_each_topic_and_scenario_has_its_own_preview_image(client, topic, other_topic, scenario, sibling):
+    images = {
+        visit(client, url).content
+        for url in (
+            topic.get_absolute_url() + "preview.png",
+            other_topic.get_absolute_url() + "preview.png",
+            scenario.get_absolute_url() + "preview.png",
+            sibling.get_absolute_url() + "preview.png",
+        )
+    }
+    assert len(images) == 4
 
 
 def test_renaming_an_outcome_redraws_the_preview_images(client, scenario):
@@ -405,7 +427,47 @@ def test_renaming_an_outcome_redraws_the_preview_images(client, scenario):
 # The key itself
 
 
-def test_every_part_of_a_key_changes_it(rf):
+def test_a_full_page_and_its_htmx_fragment_are_cached_apart(client, topic, scenario):
+    for url in ("/scenarios/?topic=" + topic.slug, thread_url(scenario) + "?kind=note"):
+        fragment = visit(client, url, HTMX)
+        assert "<html" not in fragment.text
+        if "annotations" not in url:  # the thread's own address sends a plain visit to the scenario page
+            full = visit(client, url)
+            assert "<html" in full.text and full["X-Cache"] == "miss"
+        again = visit(client, url, HTMX)
+        assert again["X-Cache"] == "hit" and again.content == fragment.content
+        assert again["HX-Push-Url"] == fragment["HX-Push-Url"]
+
+
+def test_anonymous_then_a_signed_in_reader_of_the_same_thread(client, scenario, other_contributor):
+    """The thread rendered for everyone signed in and the one for anonymous readers are kept apart."""
+    make_annotation(scenario, other_contributor, body="Flag me")
+    assert "Flag for editors" not in visit(client, scenario.get_absolute_url()).text
+    assert "Flag for editors" not in visit(client, thread_url(scenario) + "?kind=note", HTMX).text
+    client.force_login(User.objects.create_user("reader"))
+    assert "Flag for editors" in visit(client, scenario.get_absolute_url()).text
+    assert "Flag for editors" in visit(client, thread_url(scenario) + "?kind=note", HTMX).text
+    client.logout()
+    assert "Flag for editors" not in visit(client, scenario.get_absolute_url()).text
+
+
+def test_a_narrative_rewritten_under_a_quote_marks_it_detached_for_everyone(client, scenario, contributor):
+    """An annotation's rendering says whether its quote is still in the narrative: it follows editors' changes."""
+    words = scenario.narrative.split(".")[0]
+    make_annotation(scenario, contributor, body="Public", quote=words)
+    make_annotation(scenario, contributor, body="Private", quote=words, is_public=False)
+    client.force_login(contributor)  # sees both, through the per-reader path
+    assert "Detached" not in visit(client, scenario.get_absolute_url()).text
+    client.logout()
+    assert "Detached" not in visit(client, scenario.get_absolute_url()).text
+    scenario.narrative = "Rewritten from the first word to the last."
+    scenario.save()
+    assert visit(client, scenario.get_absolute_url()).text.count("Detached:") == 1
+    client.force_login(contributor)
+    assert visit(client, scenario.get_absolute_url()).text.count("Detached:") == 2
+
+
+def test_every_part_of_a_key_changes_it(rf, monkeypatch):
     request = rf.get("/")
     base = key(request, "page", ["editorial"], "a")
     assert key(rf.get("/"), "page", ["editorial"], "a") == base
@@ -415,6 +477,8 @@ def test_every_part_of_a_key_changes_it(rf):
     Version.bump(["editorial"])
     assert key(rf.get("/"), "page", ["editorial"], "a") != base  # the scope's token
     assert key(request, "page", ["editorial"], "a") == base  # read once per request
+    monkeypatch.setattr("diplomacy.core.cache.RELEASE", "another-release")
+    assert key(request, "page", ["editorial"], "a") != base  # the code that rendered it
 
 
 def test_a_scenario_added_to_a_topic_shows_at_once(client, topic, outcomes):
