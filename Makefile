@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint typecheck format migrate seeds bench harness harness-faults clean
+.PHONY: run test lint typecheck format migrate seeds bench bench-mixed harness harness-faults harness-nginx clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "diplomacy needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -48,6 +48,13 @@ bench: $(VENV)/.installed
 		|| createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_DATABASE_URL))
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py --db postgres
 
+# Mixed load (not in CI): anonymous readers of every page while writers post to one topic, at
+# 0, 1 and 5 writes a second; PostgreSQL at scale 1 (the database above, reused) with Redis
+# (database 6 on 127.0.0.1:6379, flushed first). Results in bench/results/mixed.md.
+bench-mixed: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/mixed.py
+
 # Reliability on PostgreSQL through gunicorn, in a scratch database (diplomacy_harness).
 # CI runs both. Concurrent posts:
 harness: $(VENV)/.installed
@@ -57,6 +64,12 @@ harness: $(VENV)/.installed
 # PostgreSQL cluster (pg_ctlcluster, as root), so don't run it where others use that cluster.
 harness-faults: $(VENV)/.installed
 	$(BIN)/python bench/db_faults.py
+
+# nginx in front of gunicorn with deploy/nginx's page cache (scratch database diplomacy_harness_nginx):
+# what is cached, what never is, htmx variants, freshness after a post, headers. CI runs it.
+# It runs nginx as a foreground process from a temp dir on 127.0.0.1; /etc/nginx and port 80 are left alone.
+harness-nginx: $(VENV)/.installed
+	$(BIN)/python bench/nginx.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -13,7 +13,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
-from harness import DEFAULT_URL, count_annotations, environment, fresh_database, prepare, request, start_gunicorn
+from harness import DEFAULT_URL, count_annotations, environment, fresh_database, gunicorn, prepare, request
 
 CLIENTS, POSTS = 20, 50
 
@@ -28,23 +28,19 @@ def main() -> int:
     fresh_database(args.database_url)
     scenario, sessions = prepare(env, CLIENTS)
     run = f"concurrency {uuid.uuid4().hex[:8]}"
-    server = start_gunicorn(env, args.port)
 
     def client(number: int) -> list[int]:
         statuses = []
         for n in range(POSTS):
             body = urlencode({"kind": "note", "body": f"{run} client {number} note {n}", "is_public": "on"})
-            statuses.append(request(args.port, "POST", scenario + "annotations/", body, sessions[number])[0])
+            statuses.append(request(args.port, "POST", scenario + "annotations/", body, sessions[number]).status)
         return statuses
 
-    started = time.monotonic()
-    try:
+    with gunicorn(env, args.port):
+        started = time.monotonic()
         with ThreadPoolExecutor(CLIENTS) as pool:
             statuses = [status for result in pool.map(client, range(CLIENTS)) for status in result]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    seconds = time.monotonic() - started
+        seconds = time.monotonic() - started
     saved, distinct = count_annotations(args.database_url, run)
     errors = sum(1 for status in statuses if status != 302)
     print(f"{CLIENTS} clients × {POSTS} posts in {seconds:.1f} s: {saved} saved, {distinct} distinct, {errors} errors")

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from harness import DEFAULT_URL, count_annotations, environment, fresh_database, prepare, request, start_gunicorn
+from harness import DEFAULT_URL, count_annotations, environment, fresh_database, gunicorn, prepare, request
 
 CLIENTS = 6
 
@@ -45,7 +45,6 @@ def main() -> int:
     fresh_database(args.database_url)
     scenario, sessions = prepare(env, CLIENTS)
     run = f"faults {uuid.uuid4().hex[:8]}"
-    server = start_gunicorn(env, args.port)
     acknowledged: set[str] = set()
     seen: list[tuple[str, int, str]] = []  # (phase, status, what)
     phase = ["before"]
@@ -54,7 +53,7 @@ def main() -> int:
     def send(method: str, path: str, body: str = "", session=None) -> int:
         """One request, recorded under the phase in which it was sent."""
         sent_in = phase[0]
-        status, text = request(args.port, method, path, body, session)
+        status, text, _headers = request(args.port, method, path, body, session)
         seen.append((sent_in, status, describe("post" if method == "POST" else path, status, text)))
         return status
 
@@ -78,31 +77,34 @@ def main() -> int:
     threads = [threading.Thread(target=load, args=(n,), daemon=True) for n in range(CLIENTS)]
     threads.append(threading.Thread(target=probe, daemon=True))
     recovered_after = None
-    try:
-        for thread in threads:
-            thread.start()
-        time.sleep(2)
-        phase[0] = "down"  # from the stop until the restart (a request sent as it stops may still succeed)
-        cluster("stop")
-        time.sleep(args.down)
-        phase[0] = "restarting"
-        cluster("start")
-        started = time.monotonic()
-        while time.monotonic() - started < 30:
-            if request(args.port, "GET", "/healthz")[0] == 200 and request(args.port, "GET", scenario)[0] == 200:
-                recovered_after = time.monotonic() - started
-                break
-            time.sleep(0.2)
-        phase[0] = "after"
-        time.sleep(2)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=20)
-        with contextlib.suppress(subprocess.CalledProcessError):  # it may be running already
-            cluster("start")  # whatever happened above, leave PostgreSQL running
-        server.terminate()
-        server.wait(timeout=30)
+    # PostgreSQL is started again whatever happens, before gunicorn is stopped.
+    with gunicorn(env, args.port):
+        try:
+            for thread in threads:
+                thread.start()
+            time.sleep(2)
+            phase[0] = "down"  # from the stop until the restart (a request sent as it stops may still succeed)
+            cluster("stop")
+            time.sleep(args.down)
+            phase[0] = "restarting"
+            cluster("start")
+            started = time.monotonic()
+            while time.monotonic() - started < 30:
+                if (
+                    request(args.port, "GET", "/healthz").status == 200
+                    and request(args.port, "GET", scenario).status == 200
+                ):
+                    recovered_after = time.monotonic() - started
+                    break
+                time.sleep(0.2)
+            phase[0] = "after"
+            time.sleep(2)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=20)
+            with contextlib.suppress(subprocess.CalledProcessError):  # it may be running already
+                cluster("start")  # whatever happened above, leave PostgreSQL running
 
     in_db, _ = count_annotations(args.database_url, run)
     missing = acknowledged - _bodies(args.database_url, run)
