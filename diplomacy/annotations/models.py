@@ -124,6 +124,8 @@ class Annotation(models.Model):
                 fields=["scenario", "-created_at"], condition=Q(kind="editors-note"), name="annotation_editors_notes"
             ),
             models.Index(fields=["author", "-created_at"], name="annotation_by_author"),
+            # What one reader wrote on one scenario, asked on every page they read.
+            models.Index(fields=["author", "scenario"], name="annotation_by_author_scenario"),
         ]
 
     def __str__(self) -> str:

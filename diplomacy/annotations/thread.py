@@ -170,28 +170,16 @@ class ScenarioAnnotations:
         self.request, self.scenario, self.user = request, scenario, request.user
         self.scopes = shows(scenario.topic.slug, scenario.slug)
         self.shared = fragment(request, "annotations", self.scopes, self._build_shared, scenario.pk)
-        self.flagged: set[int] = set()
-        concerning: list[tuple[int, bool, str, str, str, str]] = []
-        if self.user.is_authenticated:
-            concerning = list(
-                Annotation.objects.concerning(self.user)
-                .filter(scenario=scenario)
-                .order_by("-created_at")
-                .values_list("pk", "is_public", "state", "quote", "quote_prefix", "quote_suffix")
-            )
-            self.flagged = set(
-                Flag.objects.filter(user=self.user, annotation__scenario=scenario).values_list(
-                    "annotation_id", flat=True
-                )
-            )
-        # Seen by this reader only: their private or hidden annotations, and for editors the hidden ones.
+        # Unordered, so that the database looks them up by reader rather than walk the whole thread.
+        concerning = Annotation.objects.concerning(self.user).filter(scenario=scenario).order_by()
+        rows = concerning.values_list("created_at", "pk", "is_public", "state", "quote", "quote_prefix", "quote_suffix")
+        # Seen by this reader only, newest first: their private or hidden annotations, and for editors the hidden ones.
         self.own = [
             (pk, quote, prefix, suffix)
-            for pk, public, state, quote, prefix, suffix in concerning
+            for _, pk, public, state, quote, prefix, suffix in sorted(rows, reverse=True)
             if not (public and state == Annotation.State.SHOWN)
         ]
-        # A reader who wrote, flagged or may moderate nothing here sees the thread every such reader sees.
-        self.plain = not concerning and not self.flagged and not self.user.has_perm("annotations.moderate_annotation")
+        self.wrote_or_moderates = bool(rows) or self.user.has_perm("annotations.moderate_annotation")
 
     def _build_shared(self) -> _Shared:
         everyone = Annotation.objects.for_everyone().filter(scenario=self.scenario)
@@ -216,11 +204,13 @@ class ScenarioAnnotations:
 
     def thread_html(self, params: Params) -> SafeString:
         """The thread as this reader sees it: the one render path for the scenario page and the thread's address."""
-        if not self.plain:
-            return render_to_string(THREAD_TEMPLATE, self._context(self.page(params)), self.request)
+        page = self.page(params)
+        # A reader who wrote, flagged or may moderate nothing here sees the thread every such reader sees.
+        if self.wrote_or_moderates or any(item.flagged_by_me for item in page.shown):
+            return render_to_string(THREAD_TEMPLATE, self._context(page), self.request)
         signed_in = self.user.is_authenticated
         stand_ins = {"user": _StandIn(signed_in), "csrf_token": _csrf_stand_in()}
-        build = lambda: render_to_string(THREAD_TEMPLATE, self._context(self._shared_page(params)) | stand_ins)  # noqa: E731
+        build = lambda: render_to_string(THREAD_TEMPLATE, self._context(page) | stand_ins)  # noqa: E731
         html = str(
             fragment(self.request, "thread-html", self.scopes, build, self.scenario.pk, *astuple(params), signed_in)
         )
@@ -239,8 +229,12 @@ class ScenarioAnnotations:
             else self._shared_page(params)
         )
         if self.user.is_authenticated:
+            others = [item.pk for item in page.shown if item.author_id != self.user.pk]
+            flagged = set(
+                Flag.objects.filter(user=self.user, annotation__in=others).values_list("annotation_id", flat=True)
+            )
             for item in page.shown:
-                item.lay_over(self.user, self.flagged)
+                item.lay_over(self.user, flagged)
         return page
 
     def _shared_page(self, params: Params) -> Page:

@@ -52,7 +52,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 from .models import EPOCH, Version
 
@@ -129,6 +129,18 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+def public(response: HttpResponse) -> HttpResponse:
+    """Let caches in front of the app (nginx, a CDN, browsers) keep what is the same for everyone
+    for a short while, and serve it stale while they fetch it again."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_MAX_AGE,
+        stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
+    )
+    return response
+
+
 def cached_page(shows: Callable[..., Iterable[str]]):
     """Serve anonymous readers this view's page from the cache.
 
@@ -145,6 +157,8 @@ def cached_page(shows: Callable[..., Iterable[str]]):
                 and "messages" not in request.COOKIES
             )
             if not shared:
+                if request.method in ("GET", "HEAD"):
+                    tokens(request, shows(**kwargs))  # what the page's fragments will ask for, in one query
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
@@ -163,17 +177,11 @@ def cached_page(shows: Callable[..., Iterable[str]]):
                 if not _storable(request, response):
                     patch_cache_control(response, private=True, no_cache=True)
                     return response
+                set_response_etag(response)  # once, rather than on every hit
                 cache.set(cache_key, (response.status_code, response.content, dict(response.items())), TIMEOUT)
                 response["X-Cache"] = "miss"
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=settings.PAGE_MAX_AGE,
-                stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
-            )
-            return response
+            return public(response)
 
-        wrapped.shows = shows  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -20,7 +20,7 @@ from django_htmx.http import push_url
 from diplomacy.annotations.forms import AnnotationForm
 from diplomacy.annotations.models import Annotation
 from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
-from diplomacy.core.cache import EDITORIAL, cached_page, fragment, topic_scope
+from diplomacy.core.cache import EDITORIAL, cached_page, fragment, public, topic_scope
 from diplomacy.core.htmx import wants_fragment
 
 from . import likelihood, previews
@@ -166,17 +166,15 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
 @cached_page(shows)
 def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResponse:
     visibility = Visibility.of(request.user)
-    scenario_obj = Scenario.objects.visible(visibility).at(topic, scenario).first()
-    if scenario_obj is None:
+    build = lambda: _scenario_page(topic, scenario, visibility)  # noqa: E731
+    shared = fragment(request, "scenario", _editorial(), build, topic, scenario, visibility)
+    if shared is None:
         return _redirect_renamed(request, topic, scenario)
-    meta = _scenario_meta(scenario_obj)
-    build = lambda: _scenario_parts(scenario_obj, visibility, meta)  # noqa: E731
+    scenario_obj = shared["scenario"]
     annotations = ScenarioAnnotations(request, scenario_obj)
     context = {
-        **fragment(request, "scenario", _editorial(), build, scenario_obj.pk, visibility),
-        "scenario": scenario_obj,
+        **shared,
         "thread_html": annotations.thread_html(Params.from_query(request.GET)),
-        "meta": meta,
         "narrative_html": annotations.narrative_html,
         "annotation_count": annotations.count,
         "form": AnnotationForm(scenario=scenario_obj, user=request.user) if request.user.is_authenticated else None,
@@ -184,9 +182,13 @@ def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResp
     return render(request, "scenarios/scenario.html", context)
 
 
-def _scenario_parts(scenario: Scenario, visibility: Visibility, meta: PageMeta) -> dict[str, str]:
-    """What every reader with this visibility sees alike of a scenario page, rendered from one context
-    (and without the request, so nothing of one reader can get into what every reader is shown)."""
+def _scenario_page(topic: str, slug: str, visibility: Visibility) -> dict[str, Any] | None:
+    """What every reader with this visibility sees alike of a scenario page: the scenario, its meta, and
+    its fixed parts rendered from one context (without the request, so nothing of one reader's gets in)."""
+    scenario = Scenario.objects.visible(visibility).at(topic, slug).first()
+    if scenario is None:
+        return None
+    meta = _scenario_meta(scenario)
     siblings = list(
         _scenarios_with_outcome(Scenario.objects.visible(visibility))
         .filter(topic=scenario.topic)
@@ -202,7 +204,8 @@ def _scenario_parts(scenario: Scenario, visibility: Visibility, meta: PageMeta) 
         "sources": scenario.sources.all(),
         "meta": meta,
     }
-    return {name: render_to_string(f"scenarios/scenario.html#{name}", context) for name in ("head", "body")}
+    parts = {name: render_to_string(f"scenarios/scenario.html#{name}", context) for name in ("head", "body")}
+    return {"scenario": scenario, "meta": meta, **parts}
 
 
 def _scenario_meta(scenario: Scenario) -> PageMeta:
@@ -316,14 +319,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 def _preview(request: HttpRequest, name: str, pk: int, draw: Callable[[], bytes]) -> HttpResponse:
     """A preview image: drawn once per change to the content, the same for everyone, so public."""
-    response = HttpResponse(fragment(request, name, _editorial(), draw, pk), content_type="image/png")
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=settings.PAGE_MAX_AGE,
-        stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
-    )
-    return response
+    return public(HttpResponse(fragment(request, name, _editorial(), draw, pk), content_type="image/png"))
 
 
 def _topic_bars(topic: Topic, highlight_pk: int | None = None) -> list[previews.Bar]:
