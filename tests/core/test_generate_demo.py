@@ -51,6 +51,18 @@ def test_it_makes_content_in_proportion_to_the_scale(real_content):
     assert Annotation.objects.filter(author__username__startswith="demo-", is_public=False).exists()
 
 
+def test_every_scenario_gets_a_mix_of_annotations_like_a_real_one():
+    """Benchmarks read one demo scenario as a typical one: none may have only private ones, say."""
+    generate("--scale", SCALE)
+    for scenario in Scenario.objects.filter(topic__slug__startswith="demo-"):
+        annotations = scenario.annotations.all()
+        assert annotations.for_everyone().count() > 150, scenario
+        assert annotations.filter(is_public=False).exists(), scenario
+        assert annotations.exclude(quote="").exists(), scenario
+        assert annotations.values("kind").distinct().count() >= 4, scenario
+        assert annotations.values("author").distinct().count() >= 15, scenario
+
+
 def test_running_it_again_adds_nothing(real_content):
     generate("--scale", SCALE)
     before = demo_counts()

@@ -200,22 +200,24 @@ class Command(BaseCommand):
             size = min(BATCH, count - have)
             rows = []
             for i in range(have, have + size):
+                # Spread evenly over scenarios; everything else drawn at random, so that no
+                # scenario gets only private, only hidden or only quoting annotations.
                 scenario_id, narrative = scenarios[i % len(scenarios)]
-                body, body_html = rendered[i % len(rendered)]
+                body, body_html = rng.choice(rendered)
                 quote = ""
-                if i % 10 == 0:  # one in ten quotes a passage of the narrative
+                if rng.random() < 0.1:  # one in ten quotes a passage of the narrative
                     start = rng.randrange(0, max(1, len(narrative) - 60))
                     quote = narrative[start : start + rng.randint(20, 60)].strip()
                 rows.append(
                     Annotation(
                         scenario_id=scenario_id,
-                        author_id=users[i % len(users)],
-                        kind=kinds[i % len(kinds)],
+                        author_id=rng.choice(users),
+                        kind=rng.choice(kinds),
                         body=body,
                         body_html=body_html,
                         quote=quote,
-                        is_public=i % 20 != 0,
-                        state=Annotation.State.HIDDEN if i % 100 == 1 else Annotation.State.SHOWN,
+                        is_public=rng.random() >= 0.05,
+                        state=Annotation.State.HIDDEN if rng.random() < 0.01 else Annotation.State.SHOWN,
                         created_at=now - timedelta(minutes=rng.randint(1, 525_600)),
                     )
                 )
