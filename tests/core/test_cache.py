@@ -134,6 +134,25 @@ def test_signed_in_readers_get_private_fresh_pages(client, topic, scenario, cont
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
 
 
+def test_an_etag_held_from_before_a_change_is_not_answered_304(client, topic, scenario, contributor):
+    etags = {url: visit(client, url)["ETag"] for url in (topic.get_absolute_url(), scenario.get_absolute_url())}
+    make_annotation(scenario, contributor, body="Something new")
+    for url, etag in etags.items():
+        response = client.get(url, headers={"If-None-Match": etag})
+        assert response.status_code == 200 and response["ETag"] != etag
+        assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+def test_each_scenario_page_shows_its_own_scenario_whoever_asks(client, topic, other_topic, contributor):
+    scenarios = [*topic.scenarios.all(), *other_topic.scenarios.all()]
+    for reader in (None, contributor):
+        if reader:
+            client.force_login(reader)
+        for scenario in scenarios:
+            text = visit(client, scenario.get_absolute_url()).text
+            assert f"<h1>{scenario.title}</h1>" in text, f"{scenario} shows another scenario"
+
+
 def test_a_reader_with_a_message_waiting_gets_a_private_page(client, topic, contributor):
     visit(client, topic.get_absolute_url())
     client.cookies["messages"] = "anything"

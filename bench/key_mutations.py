@@ -1,0 +1,206 @@
+"""Break each part of each cache key (and each invalidation) once, in a copy of the tree, and see a test fail.
+
+    .venv/bin/python bench/key_mutations.py
+
+Each mutation replaces one piece of code (it must occur exactly once) in a fresh copy of
+the tree in a temporary directory, then runs the cache, annotation and page tests
+(stopping at the first failure). A mutation no test catches is a key part or an
+invalidation the tests do not hold; the run ends non-zero if there is one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent
+MUTATIONS = [
+    (
+        "key: without the name of what is cached",
+        "diplomacy/core/cache.py",
+        'return f"{name}:{RELEASE}:',
+        'return f"x:{RELEASE}:',
+    ),
+    ("key: without the release", "diplomacy/core/cache.py", 'return f"{name}:{RELEASE}:', 'return f"{name}:0:'),
+    (
+        "key: scopes without their names",
+        "diplomacy/core/cache.py",
+        'return "|".join(f"{scope}={known[scope]}" for scope in wanted)',
+        'return "|".join(f"{known[scope]}" for scope in wanted)',
+    ),
+    (
+        "key: scopes without their tokens",
+        "diplomacy/core/cache.py",
+        'return "|".join(f"{scope}={known[scope]}" for scope in wanted)',
+        'return "|".join(f"{scope}" for scope in wanted)',
+    ),
+    ("key: without the other parts", "diplomacy/core/cache.py", "*(str(part) for part in parts)])", "])"),
+    (
+        "page key: without the htmx headers",
+        "diplomacy/core/cache.py",
+        "request.get_full_path(), varying)",
+        'request.get_full_path(), "")',
+    ),
+    (
+        "page key: without the query string",
+        "diplomacy/core/cache.py",
+        "request.get_full_path(), varying)",
+        "request.path, varying)",
+    ),
+    (
+        "topic page: without its topic's scope",
+        "diplomacy/scenarios/views.py",
+        "return [EDITORIAL, topic_scope(topic)]",
+        "return [EDITORIAL]",
+    ),
+    (
+        "scenario page and thread: without the scenario's scope",
+        "diplomacy/annotations/thread.py",
+        "return [EDITORIAL, scenario_scope(topic, scenario)]",
+        "return [EDITORIAL]",
+    ),
+    (
+        "every page: without the editorial scope",
+        "diplomacy/annotations/thread.py",
+        "return [EDITORIAL, scenario_scope(topic, scenario)]",
+        "return [scenario_scope(topic, scenario)]",
+    ),
+    (
+        "topic page: without the visibility",
+        "diplomacy/scenarios/views.py",
+        "lambda: _topic_page(topic, visibility), visibility)",
+        "lambda: _topic_page(topic, visibility))",
+    ),
+    (
+        "scenario page: without the visibility",
+        "diplomacy/scenarios/views.py",
+        "build, topic, scenario, visibility)",
+        "build, topic, scenario)",
+    ),
+    (
+        "scenario page: without the slugs",
+        "diplomacy/scenarios/views.py",
+        "build, topic, scenario, visibility)",
+        "build, visibility)",
+    ),
+    (
+        "page etag: stored stale",
+        "diplomacy/core/cache.py",
+        "set_response_etag(response)  # once, rather than on every hit",
+        'response["ETag"] = \'"fixed"\'',
+    ),
+    (
+        "thread page: without the params",
+        "diplomacy/annotations/thread.py",
+        "build, self.scenario.pk, *astuple(params))",
+        "build, self.scenario.pk)",
+    ),
+    (
+        "thread html: without signed in or not",
+        "diplomacy/annotations/thread.py",
+        "*astuple(params), signed_in)",
+        "*astuple(params))",
+    ),
+    (
+        "annotation rendering: without updated_at",
+        "diplomacy/annotations/thread.py",
+        "annotation.pk, annotation.updated_at.isoformat())",
+        "annotation.pk)",
+    ),
+    (
+        "annotation rendering: without the editorial scope",
+        "diplomacy/annotations/thread.py",
+        'html = fragment(request, "annotation", [EDITORIAL], build',
+        'html = fragment(request, "annotation", [], build',
+    ),
+    (
+        "form fields: without the kinds offered",
+        "diplomacy/annotations/forms.py",
+        "[], build, self.editor)",
+        "[], build)",
+    ),
+    (
+        "preview: without the editorial scope",
+        "diplomacy/scenarios/views.py",
+        "fragment(request, name, _editorial(), draw, pk)",
+        "fragment(request, name, [], draw, pk)",
+    ),
+    (
+        "preview: without the object",
+        "diplomacy/scenarios/views.py",
+        "fragment(request, name, _editorial(), draw, pk)",
+        "fragment(request, name, _editorial(), draw)",
+    ),
+    (
+        "signals: a public annotation bumps nothing",
+        "diplomacy/core/signals.py",
+        "    Version.bump(scopes)\n",
+        "    pass\n",
+    ),
+    (
+        "signals: editorial changes bump nothing",
+        "diplomacy/core/signals.py",
+        "    Version.bump([EDITORIAL])\n",
+        "    pass\n",
+    ),
+    (
+        "signals: forget where an annotation was public",
+        "diplomacy/core/signals.py",
+        'vars(instance)["_was_public_on"] = before.first() if instance.pk else None',
+        'vars(instance)["_was_public_on"] = None',
+    ),
+    (
+        "signals: a username change bumps nothing",
+        "diplomacy/core/signals.py",
+        "    theirs.update(updated_at=timezone.now())\n",
+        "    return\n",
+    ),
+    (
+        "thread: everyone gets the shared rendering",
+        "diplomacy/annotations/thread.py",
+        "if self.wrote_or_moderates or any(item.flagged_by_me for item in page.shown):",
+        "if False:",
+    ),
+    (
+        "thread: the CSRF stand-in is left in",
+        "diplomacy/annotations/thread.py",
+        "html = html.replace(_csrf_stand_in(), get_token(self.request))",
+        "html = html",
+    ),
+]
+TESTS = [
+    "tests/core/test_cache.py",
+    "tests/annotations",
+    "tests/scenarios",
+    "tests/test_templates.py",
+    "--ignore=tests/scenarios/test_seeds.py",
+]
+
+
+def main() -> int:
+    missed = 0
+    for label, rel, old, new in MUTATIONS:
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch) / "tree"
+            ignore = shutil.ignore_patterns(".venv", ".git", "staticfiles", "*.sqlite3*", "bench", "node_modules")
+            shutil.copytree(SRC, work, ignore=ignore)
+            path = work / rel
+            text = path.read_text()
+            if text.count(old) != 1:
+                print(f"- {label}: NOT APPLIED ({text.count(old)} matches): update the mutation", flush=True)
+                missed += 1
+                continue
+            path.write_text(text.replace(old, new))
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *TESTS]
+            out = subprocess.run(command, cwd=work, capture_output=True, text=True)
+        failed = [line.split(" ")[1].split(" - ")[0] for line in out.stdout.splitlines() if line.startswith("FAILED")]
+        missed += not failed
+        print(f"- {label}: {'caught by ' + failed[0] if failed else 'NOT CAUGHT'}", flush=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
