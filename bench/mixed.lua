@@ -58,9 +58,11 @@ done = function(summary, latency, requests)
     + summary.errors.status + summary.errors.timeout
   io.write(string.format(
     'BENCH_JSON {"requests": %d, "seconds": %.3f, "rps": %.1f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "errors": %d, '
+      .. '"error_kinds": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, '
       .. '"touched": {"hit": %d, "miss": %d, "none": %d}, "untouched": {"hit": %d, "miss": %d, "none": %d}}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors,
+    summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout,
     sums.touched_hit, sums.touched_miss, sums.touched_none,
     sums.untouched_hit, sums.untouched_miss, sums.untouched_none))
 end

@@ -218,7 +218,7 @@ def _print_row(result: dict) -> None:
     f, r = _figures(result), result["readers"]
     print(
         f"   /healthz {result['healthz']['rps']:,.0f} req/s; readers {r['rps']:,.0f} req/s ({f['share']:.0%}), "
-        f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, {r['errors']} errors; hits: untouched "
+        f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, {r['errors']} errors {_kinds(r)}; hits: untouched "
         f"{f['untouched']:.1%}, touched {f['touched']:.1%}, all {f['overall']:.1%}; writes "
         f"{result['writes_per_s']:.2f}/s, statuses {result['write_statuses']}",
         flush=True,
@@ -273,8 +273,15 @@ def _report(args, topic: str, targets: int, pages: int, results: list[dict]) -> 
         lines.append(
             f"- {'met' if share_ok else 'MISSED'}: {rate}: readers at {f['share']:.2f}× /healthz "
             f"(budget ≥ {SHARE_BUDGET}×), {result['readers']['errors']} errors"
+            + (f" {_kinds(result['readers'])}" if result["readers"]["errors"] else "")
         )
     return "\n".join(lines) + "\n"
+
+
+def _kinds(readers: dict) -> str:
+    """wrk's errors by kind ("status" is an answer other than 2xx or 3xx)."""
+    kinds = {kind: count for kind, count in readers.get("error_kinds", {}).items() if count}
+    return f"({', '.join(f'{kind} {count}' for kind, count in kinds.items())})" if kinds else ""
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ for everyone signed in, with only their CSRF token put in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import astuple, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -24,10 +24,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from diplomacy.core.cache import EDITORIAL, fragment, scenario_scope
+from diplomacy.core.cache import EDITORIAL, fragment, fragments, scenario_scope
 from diplomacy.scenarios.models import Scenario
 
-from .anchoring import Anchor, render_narrative
+from .anchoring import Anchor, locate, render_narrative
 from .models import Annotation, AnnotationQuerySet, Flag
 
 THREAD_PAGE = 20
@@ -68,6 +68,11 @@ class Params:
         return urlencode([(name, value) for name, value in pairs if value])
 
     @property
+    def parts(self) -> tuple[str, str, int]:
+        """What a cached thread depends on."""
+        return self.kind, self.order, self.page
+
+    @property
     def address(self) -> str:
         """The query string, with "?", that puts the scenario page's thread in this state."""
         query = "&".join(part for part in (self.query, f"page={self.page}" if self.page > 1 else "") if part)
@@ -105,18 +110,28 @@ class Item:
         self.moderated_by_me = user.has_perm("annotations.moderate_annotation")
 
 
+def render_items(request: HttpRequest, annotations: Iterable[Annotation], narrative: str) -> list[Item]:
+    """Annotations as the thread shows them. Each one's rendering is cached until it changes (or the
+    narrative does, which may detach its quote); all are fetched from the cache at once."""
+
+    def build(annotation: Annotation) -> Callable[[], str]:
+        def render() -> str:
+            detached = bool(annotation.quote) and annotation.locate(narrative) is None
+            return render_to_string(ITEM_TEMPLATE, {"annotation": annotation, "detached": detached})
+
+        return render
+
+    annotations = list(annotations)
+    pieces = [((a.pk, a.updated_at.isoformat()), build(a)) for a in annotations]
+    rendered = fragments(request, "annotation", [EDITORIAL], pieces)
+    return [
+        Item(a.pk, a.author_id, a.kind, a.is_public, a.is_hidden, html)
+        for a, html in zip(annotations, rendered, strict=True)
+    ]
+
+
 def render_item(request: HttpRequest, annotation: Annotation, narrative: str) -> Item:
-    """An annotation as the thread shows it; its rendering is cached until it changes (or the
-    narrative does, which may detach its quote)."""
-
-    def build() -> str:
-        detached = bool(annotation.quote) and annotation.locate(narrative) is None
-        return render_to_string(ITEM_TEMPLATE, {"annotation": annotation, "detached": detached})
-
-    html = fragment(request, "annotation", [EDITORIAL], build, annotation.pk, annotation.updated_at.isoformat())
-    return Item(
-        annotation.pk, annotation.author_id, annotation.kind, annotation.is_public, annotation.is_hidden, html or ""
-    )
+    return render_items(request, [annotation], narrative)[0]
 
 
 @dataclass
@@ -187,7 +202,11 @@ class ScenarioAnnotations:
         anchors = _anchors(quoted.values_list("pk", "quote", "quote_prefix", "quote_suffix"), self.scenario)
         html = render_narrative(self.scenario.narrative, anchors)
         # Plain tuples and a str in the cache, so that a deploy changing Anchor can't break unpickling.
-        return _Shared(count=everyone.count(), anchors=[astuple(a) for a in anchors], narrative_html=str(html))
+        return _Shared(
+            count=everyone.count(),
+            anchors=[(a.annotation_id, a.start, a.end, a.href) for a in anchors],
+            narrative_html=str(html),
+        )
 
     @property
     def count(self) -> int:
@@ -212,7 +231,7 @@ class ScenarioAnnotations:
         stand_ins = {"user": _StandIn(signed_in), "csrf_token": _csrf_stand_in()}
         build = lambda: render_to_string(THREAD_TEMPLATE, self._context(page) | stand_ins)  # noqa: E731
         html = str(
-            fragment(self.request, "thread-html", self.scopes, build, self.scenario.pk, *astuple(params), signed_in)
+            fragment(self.request, "thread-html", self.scopes, build, self.scenario.pk, *params.parts, signed_in)
         )
         if signed_in:
             html = html.replace(_csrf_stand_in(), get_token(self.request))
@@ -239,7 +258,7 @@ class ScenarioAnnotations:
 
     def _shared_page(self, params: Params) -> Page:
         build = lambda: self._build_page(Annotation.objects.for_everyone(), params)  # noqa: E731
-        return fragment(self.request, "thread", self.scopes, build, self.scenario.pk, *astuple(params))
+        return fragment(self.request, "thread", self.scopes, build, self.scenario.pk, *params.parts)
 
     def _build_page(self, annotations: AnnotationQuerySet, params: Params) -> Page:
         visible = annotations.filter(scenario=self.scenario).select_related("author")
@@ -251,8 +270,8 @@ class ScenarioAnnotations:
         narrative = self.scenario.narrative
         return Page(
             params=params,
-            editors_notes=[render_item(self.request, a, narrative) for a in notes],
-            items=[render_item(self.request, a, narrative) for a in page],
+            editors_notes=render_items(self.request, notes, narrative),
+            items=render_items(self.request, page, narrative),
             number=page.number,
             has_previous=page.has_previous(),
             has_next=page.has_next(),
@@ -264,7 +283,7 @@ def _anchors(rows: Iterable[tuple[int, str, str, str]], scenario: Scenario) -> l
     rows, newest first, stand in the narrative."""
     anchors = []
     for pk, quote, prefix, suffix in [row for row in rows if row[1]][:HIGHLIGHTS_MAX]:
-        found = Annotation(quote=quote, quote_prefix=prefix, quote_suffix=suffix).locate(scenario.narrative)
+        found = locate(scenario.narrative, quote, prefix, suffix)
         if found:
             anchors.append(Anchor(pk, *found, reverse("annotation", kwargs={"pk": pk})))
     return anchors

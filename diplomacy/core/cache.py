@@ -43,7 +43,7 @@ front of the app (nginx, a CDN) they may keep them for a short while
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -116,6 +116,21 @@ def fragment(
         if value is not None:
             cache.set(cache_key, value, TIMEOUT)
     return value
+
+
+def fragments(
+    request: HttpRequest | None,
+    name: str,
+    scopes: Iterable[str],
+    pieces: Sequence[tuple[tuple[object, ...], Callable[[], T]]],
+) -> list[T]:
+    """Several pieces of one kind, each with its parts and its build, in one round trip to the cache."""
+    keys = [key(request, name, scopes, *parts) for parts, _ in pieces]
+    found = cache.get_many(keys)
+    built = {cache_key: build() for cache_key, (_, build) in zip(keys, pieces, strict=True) if cache_key not in found}
+    if built:
+        cache.set_many(built, TIMEOUT)
+    return [found[cache_key] if cache_key in found else built[cache_key] for cache_key in keys]
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
