@@ -66,6 +66,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="readers (one wrk thread each)")
     parser.add_argument("--topic", help="the slug of the topic the writers post to (default: the last demo topic)")
     parser.add_argument("--scale", type=float, default=1.0, help="generate_demo --scale")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--port", type=int, default=8775)
     args = parser.parse_args()
     rates = [float(rate) for rate in args.rates.split(",")]
@@ -104,7 +106,10 @@ def main() -> int:
     print(f"== {len(pages):,} pages; writers post to the {len(targets)} scenarios of {topic}", flush=True)
 
     results = []
-    with tempfile.TemporaryDirectory(prefix="diplomacy-mixed-") as scratch, gunicorn(env, args.port, keep_alive=5):
+    with (
+        tempfile.TemporaryDirectory(prefix="diplomacy-mixed-") as scratch,
+        gunicorn(env, args.port, keep_alive=5, workers=args.workers, threads=args.threads) as app,
+    ):
         paths = Path(scratch) / "paths.txt"
         paths.write_text("".join(f"{p} {'touched' if p in touched else 'untouched'}\n" for p in pages))
         for rate in rates:
@@ -113,8 +118,10 @@ def main() -> int:
             print(f"== {rate:g} writes/s: /healthz", flush=True)
             healthz = _wrk(args, "/healthz", ROOT / "bench" / "wrk.lua")
             print(f"== {rate:g} writes/s: readers for {args.duration} s", flush=True)
+            cpu_before = _cpu_seconds(app.process.pid)
             with Writers(args.port, rate, targets, sessions) as writers:
                 readers = _wrk(args, "/", ROOT / "bench" / "mixed.lua", {"BENCH_PATHS": str(paths)})
+            readers["app_cpu_s"] = _cpu_seconds(app.process.pid) - cpu_before
             results.append({"rate": rate, "warm": warm, "healthz": healthz, "readers": readers, **writers.summary()})
             _print_row(results[-1])
     report = _report(args, topic, len(targets), len(pages), results)
@@ -122,6 +129,19 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "mixed.md").write_text(report)
     return 0
+
+
+def _cpu_seconds(master: int) -> float:
+    """CPU time (user and system) the gunicorn workers have used so far (Linux)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(master):  # the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _wrk(args, path: str, script: Path, extra: dict[str, str] | None = None) -> dict:
@@ -220,7 +240,8 @@ def _print_row(result: dict) -> None:
         f"   /healthz {result['healthz']['rps']:,.0f} req/s; readers {r['rps']:,.0f} req/s ({f['share']:.0%}), "
         f"p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, {r['errors']} errors {_kinds(r)}; hits: untouched "
         f"{f['untouched']:.1%}, touched {f['touched']:.1%}, all {f['overall']:.1%}; writes "
-        f"{result['writes_per_s']:.2f}/s, statuses {result['write_statuses']}",
+        f"{result['writes_per_s']:.2f}/s, statuses {result['write_statuses']}; the app used "
+        f"{r['app_cpu_s']:.1f} s of CPU, {r['app_cpu_s'] * 1000 / max(r['requests'], 1):.2f} ms a reader's request",
         flush=True,
     )
 
@@ -229,7 +250,7 @@ def _report(args, topic: str, targets: int, pages: int, results: list[dict]) -> 
     lines = [
         "### Mixed load: anonymous readers while writers post (PostgreSQL, generate_demo --scale 1, Redis cache)",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · gunicorn gthread, 2 workers × 4 threads · "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · gunicorn gthread, {args.workers} workers × {args.threads} threads · "
         f"readers: wrk {args.connections} connections (one thread each) × {args.duration} s, each request a random one "
         f"of the {pages:,} published topic and scenario pages · writers: public annotations to the {targets} "
         f"scenarios of {topic} · the cache warmed (every page once) before each rate",
