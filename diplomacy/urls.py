@@ -8,14 +8,14 @@ from diplomacy.accounts import views as accounts
 from diplomacy.annotations import views as annotations
 from diplomacy.annotations.feeds import recent_annotations_feed, topic_annotations_feed
 from diplomacy.core.views import healthz
-from diplomacy.scenarios import views
+from diplomacy.scenarios import compare, views
 from diplomacy.scenarios.feeds import recent_scenarios_feed
 from diplomacy.scenarios.sitemaps import SITEMAPS, cached_sitemap
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("scenarios/", views.explore, name="explore"),
-    path("compare/", views.compare, name="compare"),
+    path("compare/", compare.compare, name="compare"),
     path("topics/", views.topic_index, name="topics"),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),

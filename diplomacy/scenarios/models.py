@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import likelihood
@@ -32,6 +33,9 @@ class Source(models.Model):
     key = models.SlugField(max_length=80, unique=True, help_text="How seed files and editors cite it.")
     document_title = models.CharField(max_length=200)
     author = models.CharField(max_length=120, blank=True)
+    document_date = models.DateField(
+        "date", null=True, blank=True, help_text="When the document was published, if known."
+    )
     section = models.CharField(max_length=200, help_text="The heading the passage stands under.")
     quote = models.TextField(max_length=600, help_text="The exact words of the passage.")
 
@@ -222,6 +226,12 @@ class Scenario(models.Model):
         help_text="Editor's estimate in percent (0–100); leave empty if not estimated.",
     )
     likelihood_rationale = models.TextField("rationale", blank=True)
+    estimated_at = models.DateTimeField(
+        "estimate as of",
+        null=True,
+        blank=True,
+        help_text="When the likelihood was last set. Filled in when it changes; set it to date an estimate by hand.",
+    )
     is_published = models.BooleanField("published", default=False)
     sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -249,11 +259,25 @@ class Scenario(models.Model):
         return f"{self.topic}: {self.title}"
 
     def save(self, *args, **kwargs) -> None:
+        """Date the estimate when its likelihood changes, unless the same save dates it by hand."""
+        likelihood, estimated_at = getattr(self, "_loaded_estimate", (None, None))
+        dated_by_hand = self.estimated_at is not None and self.estimated_at != estimated_at
+        if self.likelihood is not None and self.likelihood != likelihood and not dated_by_hand:
+            self.estimated_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "estimated_at"}
         super().save(*args, **kwargs)
+        self._loaded_estimate = (self.likelihood, self.estimated_at)
         Scenario.objects.filter(pk=self.pk).refresh_search_vectors()
 
     def get_absolute_url(self) -> str:
         return reverse("scenario", kwargs={"topic": self.topic.slug, "scenario": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_estimate = (instance.__dict__.get("likelihood"), instance.__dict__.get("estimated_at"))
+        return instance
 
     @classmethod
     def renamed_from(cls, topic: Topic, slug: str) -> Scenario | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, cast
 
@@ -99,6 +100,7 @@ TEXT = Entry("text, not {!r}", lambda v: isinstance(v, str) and bool(v.strip()),
 BLANK_TEXT = Entry(
     "text, not {!r}", lambda v: v is None or isinstance(v, str), lambda v: unwrap(v or ""), instead="", optional=True
 )
+DATE = Entry("a date (2025-01-31), not {!r}", lambda v: v is None or isinstance(v, date), optional=True)
 NUMBER = Entry("a whole number, not {!r}", _whole)
 NULLABLE_NUMBER = Entry("a whole number, not {!r}", lambda v: v is None or _whole(v))
 FLAG = Entry("true or false, not {!r}", lambda v: isinstance(v, bool), instead=False, optional=True, absent=True)
@@ -133,7 +135,11 @@ class Kind:
         return next(iter(self.entries))
 
 
-DOCUMENT = {"title": replace(TEXT, field="document_title"), "author": BLANK_TEXT}
+DOCUMENT = {
+    "title": replace(TEXT, field="document_title"),
+    "author": BLANK_TEXT,
+    "date": replace(DATE, field="document_date"),
+}
 OUTCOME = Kind(Outcome, "an outcome", {"slug": TEXT, "name": TEXT, "description": BLANK_TEXT, "order": NUMBER})
 SOURCE = Kind(Source, "a source", {"key": TEXT, "section": TEXT, "quote": TEXT}, shared={"document": DOCUMENT})
 FACTOR = Kind(
@@ -377,13 +383,15 @@ def _differs(instance: models.Model, seed: Seed) -> bool:
     return False
 
 
-def _save(seed: Seed, lookup: dict[str, Any], update: bool, report: Report) -> models.Model:
-    """Create the object, or update it if asked to; leave a changed one alone otherwise."""
+def _save(
+    seed: Seed, lookup: dict[str, Any], update: bool, report: Report, on_create: dict[str, Any] | None = None
+) -> models.Model:
+    """Create the object (with `on_create` too), or update it if asked to; leave a changed one alone otherwise."""
     label = str(seed.model._meta.verbose_name_plural)
     plain = {name: value for name, value in seed.fields.items() if name not in lookup}
     instance = seed.model._default_manager.filter(**lookup).first()
     if instance is None:
-        instance = seed.model._default_manager.create(**lookup, **plain)
+        instance = seed.model._default_manager.create(**lookup, **plain, **(on_create or {}))
         report.created[label] += 1
     elif not _differs(instance, Seed(seed.model, seed.key, plain, seed.sources)):
         report.unchanged[label] += 1
@@ -401,6 +409,12 @@ def _save(seed: Seed, lookup: dict[str, Any], update: bool, report: Report) -> m
     return instance
 
 
+def _as_of(dates: Iterable[date | None]) -> datetime | None:
+    """A seeded estimate is as of the newest document it rests on (None: the time it is loaded)."""
+    newest = max((d for d in dates if d is not None), default=None)
+    return datetime.combine(newest, time(12), tzinfo=UTC) if newest else None
+
+
 @transaction.atomic
 def load_seeds(seeds: SeedSet, update: bool = False) -> Report:
     """Write the checked seeds to the database in one transaction."""
@@ -410,6 +424,7 @@ def load_seeds(seeds: SeedSet, update: bool = False) -> Report:
         _save(seed, {"key": seed.key[0]}, update, report)
     factors = {s.key[0]: _save(s, {"slug": s.key[0]}, update, report) for s in seeds.factors}
     topics = {s.key[0]: _save(s, {"slug": s.key[0]}, update, report) for s in seeds.topics}
+    dated = {s.key[0]: s.fields.get("document_date") for s in seeds.sources}
     scenarios: dict[tuple[str, ...], models.Model] = {}
     for seed in seeds.scenarios:
         fields = dict(seed.fields)
@@ -420,6 +435,7 @@ def load_seeds(seeds: SeedSet, update: bool = False) -> Report:
             {"topic": topic, "slug": seed.key[1]},
             update,
             report,
+            on_create={"estimated_at": _as_of(dated.get(key) for key in seed.sources or ())},
         )
     for seed in seeds.influences:
         topic_slug, scenario_slug, factor_slug = seed.key

@@ -40,7 +40,6 @@ from .text import highlight, marked
 EXPLORER_PAGE_SIZE = 30
 HOME_TOPICS = 12  # the home page stays small however many topics there are; /topics/ lists them all
 TOPICS_PAGE = 25
-COMPARE_MAX = 4
 
 
 def _scenarios_with_outcome(queryset=None):
@@ -283,38 +282,6 @@ def _canonical_query(filters: dict) -> str:
     pairs += [("min", filters.get("min")), ("max", filters.get("max"))]
     pairs.append(("sort", filters["sort"] if filters["sort"] != "relevance" else None))
     return urlencode([(key, str(value)) for key, value in pairs if value not in (None, "")])
-
-
-@require_safe
-@cached_page(_editorial)
-def compare(request: HttpRequest) -> HttpResponse:
-    refs = list(dict.fromkeys(request.GET.getlist("s")))
-    if len(refs) > COMPARE_MAX:
-        error = f"Compare at most {COMPARE_MAX} scenarios at once: this link names {len(refs)}."
-        return render(request, "scenarios/compare.html", {"error": error}, status=400)
-    pairs = [ref.split("/", 1) for ref in refs if ref.count("/") == 1]
-    wanted = Q(pk__in=[])
-    for topic, slug in pairs:
-        wanted |= Q(topic__slug=topic, slug=slug)
-    found = {
-        s.ref: s
-        for s in Scenario.objects.published()
-        .filter(wanted)
-        .select_related("topic", "outcome")
-        .prefetch_related(_influences())
-    }
-    scenarios = [found[ref] for ref in refs if ref in found]
-    context = {
-        "scenarios": scenarios,
-        "missing": [ref for ref in refs if ref not in found],
-        "meta": PageMeta(
-            title="Compare: " + " · ".join(s.title for s in scenarios) if scenarios else "Compare scenarios",
-            description="Scenarios of the US–Russia talks side by side.",
-            path=reverse("compare")
-            + ("?" + urlencode([("s", s.ref) for s in scenarios], doseq=True) if scenarios else ""),
-        ),
-    }
-    return render(request, "scenarios/compare.html", context)
 
 
 def _preview(request: HttpRequest, name: str, pk: int, draw: Callable[[], bytes]) -> HttpResponse:
