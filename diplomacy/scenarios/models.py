@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from . import likelihood
+from . import dates, likelihood
+from . import search as fulltext
 
-# Markers around matched words in PostgreSQL's snippets; replaced by <mark> after escaping.
+# Markers around matched words in search snippets (both databases); replaced by <mark> after escaping.
 MATCH_START, MATCH_END = "\x02", "\x03"
 SEARCH_CONFIG = "english"
 SEARCH_VECTOR = (
@@ -148,42 +150,35 @@ class ScenarioQuerySet(PublishedQuerySet):
         return self.filter(topic__slug=topic, slug=scenario).select_related("topic", "outcome")
 
     def refresh_search_vectors(self) -> None:
-        """Recompute the full-text search vectors (PostgreSQL only; SQLite searches the text)."""
+        """Recompute the full-text search vectors: PostgreSQL only, after writes that bypass save().
+
+        SQLite's FTS5 index needs no refresh: triggers on the table keep it in step (migration 0006).
+        """
         if connection.vendor == "postgresql":
             self.update(search_vector=SEARCH_VECTOR)
 
     def search(self, text: str):
-        """Scenarios matching the words of `text`, annotated with `rank` (and `snippet` on PostgreSQL)."""
-        if connection.vendor == "postgresql":
-            query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-            return self.filter(search_vector=query).annotate(
-                rank=SearchRank(F("search_vector"), query),
-                snippet=SearchHeadline(
-                    "narrative",
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel=MATCH_START,
-                    stop_sel=MATCH_END,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-        # SQLite: every word must appear somewhere; a match in the title ranks higher.
-        words = text.split()[:10]
-        matches = Q()
-        rank: Any = Value(0)
-        for word in words:
-            matches &= (
-                Q(title__icontains=word)
-                | Q(narrative__icontains=word)
-                | Q(signposts__icontains=word)
-                | Q(implications__icontains=word)
-            )
-            rank += Case(When(title__icontains=word, then=Value(2)), default=Value(0), output_field=IntegerField())
-            rank += Case(When(narrative__icontains=word, then=Value(1)), default=Value(0), output_field=IntegerField())
-        return self.filter(matches).annotate(rank=rank)
+        """Scenarios matching every word of `text` in any of its forms ("treaties" finds "treaty"),
+        annotated with `rank` (higher is better) and `snippet` (the narrative around the matched
+        words, each between MATCH_START and MATCH_END)."""
+        text = fulltext.clean(text)
+        if connection.vendor != "postgresql":
+            return fulltext.matching(self, text, marks=(MATCH_START, MATCH_END))
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return self.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query),
+            snippet=SearchHeadline(
+                "narrative",
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=MATCH_START,
+                stop_sel=MATCH_END,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
 
     def explore(self, *, q="", topics=(), outcomes=(), low=None, high=None, sort="topic"):
         """The explorer's filters and sort orders, as one query."""
@@ -303,6 +298,11 @@ class MatrixRow:
 
     topic: Topic
     cells: list[Scenario | None]
+
+    @property
+    def updated(self) -> datetime:
+        """When the topic, or a scenario in its row, last changed."""
+        return dates.last_updated(self.topic, [cell for cell in self.cells if cell])
 
     @property
     def leading(self) -> Scenario | None:

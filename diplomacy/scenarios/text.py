@@ -11,7 +11,8 @@ from .models import MATCH_END, MATCH_START
 
 
 def marked(headline: str) -> SafeString:
-    """PostgreSQL's headline, escaped, with its match markers turned into <mark>."""
+    """A search snippet (PostgreSQL's headline or SQLite's snippet()), escaped, with its match markers
+    turned into <mark>."""
     html = escape(headline).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
     return mark_safe(html)  # noqa: S308 (escaped above; only our own tags added)
 
@@ -19,7 +20,8 @@ def marked(headline: str) -> SafeString:
 def highlight(text: str, words: list[str], width: int = 220) -> SafeString:
     """A window of `text` around the first searched word, escaped, every word marked.
 
-    The SQLite counterpart of PostgreSQL's headline; case-insensitive, literal words.
+    For text that has no search snippet (the explorer without search words shows the start of
+    each narrative); case-insensitive, literal words.
     """
     words = [word for word in words if word]
     if not words:

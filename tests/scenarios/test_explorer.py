@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from diplomacy.scenarios.forms import ExplorerForm
 from tests.factories import make_outcome, make_scenario, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,17 @@ def test_results_are_paged_with_links_that_keep_the_filters(client, outcomes):
     next_page = "?sort=likelihood&amp;page=2"
     assert f'href="{next_page}" data-hx-get="{next_page}" data-hx-target="#results"' in response.text
     assert len(titles(client.get(URL, {"sort": "likelihood", "page": 2}))) == 2
+
+
+@pytest.mark.parametrize(
+    ("filters", "summary"),
+    [
+        ({"sort": "relevance"}, ""),
+        ({"sort": "relevance", "topic": ["a", "b"]}, "(2 filters)"),
+        ({"sort": "likelihood", "q": "treaty", "min": 10}, "(2 filters, most likely first)"),
+        ({"sort": "topic", "max": 0}, "(1 filter, topic)"),
+        ({"sort": "outcome", "outcome": ["x"], "q": ""}, "(1 filter, outcome, best first)"),
+    ],
+)
+def test_the_folded_filters_say_what_is_applied(filters, summary):
+    assert ExplorerForm.summary(filters) == summary
