@@ -172,6 +172,8 @@ class Annotation(models.Model):
         ModerationEvent.objects.create(annotation=self, editor=by, action=ModerationEvent.Action.HIDE, reason=reason)
 
     def restore(self, *, by, reason: str) -> None:
+        """Show it again: the editor has judged it, so the flags raised so far are settled too."""
+        self.flags.filter(cleared_at__isnull=True).update(cleared_at=timezone.now())
         self.state = self.State.SHOWN
         self.moderation_reason = ""
         self.save(update_fields=["state", "moderation_reason", "updated_at"])

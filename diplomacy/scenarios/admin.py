@@ -2,7 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Count
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from diplomacy.annotations.admin import AnnotationInline
@@ -66,6 +73,60 @@ class StaleEditCheckForm(forms.ModelForm):
         return cleaned
 
 
+class ScenarioForm(StaleEditCheckForm):
+    def clean_estimated_at(self):
+        # The admin's date and time boxes drop the microseconds of the stored time; an unchanged
+        # box must keep the stored value, or saving would count as dating the estimate by hand
+        # and a changed likelihood would keep its old date.
+        if "estimated_at" not in self.changed_data:
+            return self.instance.estimated_at
+        return self.cleaned_data["estimated_at"]
+
+
+# Sources are picked in chips that show only the start of their label, and many share a
+# section heading: the quote's first words lead, so that each chip tells which passage it is.
+SOURCE_LABEL_WORDS = 8
+
+
+def source_label(source: Source) -> str:
+    return f"“{Truncator(source.quote).words(SOURCE_LABEL_WORDS)}” ({source.section})"
+
+
+class SourceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return source_label(obj)
+
+
+class SourceAutocompleteJsonView(AutocompleteJsonView):
+    """The search results of the sources' autocomplete, labelled as the chips are."""
+
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(getattr(obj, to_field_name)), "text": source_label(obj)}
+
+
+class SourceAutocomplete(AutocompleteSelectMultiple):
+    url_name = "%s:scenarios_source_autocomplete"
+
+
+class LabelledSourcesAdmin(admin.ModelAdmin):
+    """Mixed into admins with a `sources` autocomplete: its chips and search results show source_label()."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}  # wider source chips
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Source:
+            kwargs["form_class"] = SourceChoiceField
+            if db_field.name in self.get_autocomplete_fields(request):
+                kwargs["widget"] = SourceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class InfluenceForm(forms.ModelForm):
+    class Meta:
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3, "cols": 50})}
+
+
 class ScenarioInline(admin.TabularInline):
     model = Scenario
     fields = ["outcome", "title", "slug", "likelihood", "is_published"]
@@ -77,6 +138,7 @@ class ScenarioInline(admin.TabularInline):
 
 class InfluenceOnScenarioInline(admin.TabularInline):
     model = Influence
+    form = InfluenceForm
     fields = ["factor", "strength", "reason"]
     autocomplete_fields = ["factor"]
     extra = 0
@@ -84,13 +146,14 @@ class InfluenceOnScenarioInline(admin.TabularInline):
 
 class InfluenceOnFactorInline(admin.TabularInline):
     model = Influence
+    form = InfluenceForm
     fields = ["scenario", "strength", "reason"]
     autocomplete_fields = ["scenario"]
     extra = 0
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
     form = StaleEditCheckForm
     list_display = ["title", "slug", "order", "is_published", "scenario_count", "updated_at"]
     list_editable = ["order"]
@@ -122,9 +185,9 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
-    form = StaleEditCheckForm
-    list_display = ["title", "topic", "outcome", "likelihood", "is_published", "updated_at"]
+class ScenarioAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
+    form = ScenarioForm
+    list_display = ["title", "topic", "outcome", "estimate", "is_published", "updated_at"]
     list_filter = ["is_published", "topic", "outcome"]
     list_select_related = ["topic", "outcome"]
     search_fields = ["title", "narrative", "topic__title"]
@@ -138,12 +201,22 @@ class ScenarioAdmin(SimpleHistoryAdmin):
         (
             "Editor's estimate",
             {
-                "fields": ["likelihood", "likelihood_rationale"],
+                "fields": ["likelihood", "estimated_at", "likelihood_rationale"],
                 "description": "An illustrative estimate, shown to readers as such. "
                 "A topic's estimates should add up to 100 %.",
             },
         ),
     ]
+
+    @admin.display(description="likelihood", ordering="likelihood")
+    def estimate(self, scenario):
+        # The date under the figure rather than in a column of its own: the list is narrow at 1280 px.
+        if scenario.likelihood is None:
+            return self.get_empty_value_display()
+        if scenario.estimated_at is None:
+            return f"{scenario.likelihood} %"
+        as_of = date_format(timezone.localtime(scenario.estimated_at))
+        return format_html('{} %<div class="mini quiet">as of {}</div>', scenario.likelihood, as_of)
 
     def save_formset(self, request, form, formset, change):
         # Annotations written here are the editor's own.
@@ -158,7 +231,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Factor)
-class FactorAdmin(admin.ModelAdmin):
+class FactorAdmin(LabelledSourcesAdmin):
     list_display = ["name", "slug", "order", "influence_count"]
     list_editable = ["order"]
     search_fields = ["name", "description"]
@@ -176,6 +249,7 @@ class FactorAdmin(admin.ModelAdmin):
 
 @admin.register(Influence)
 class InfluenceAdmin(admin.ModelAdmin):
+    form = InfluenceForm
     list_display = ["factor", "scenario", "strength", "reason"]
     list_filter = ["strength", "factor", "scenario__topic"]
     list_select_related = ["factor", "scenario__topic"]
@@ -185,6 +259,18 @@ class InfluenceAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["key", "section", "quote"]
+    list_display = ["key", "section", "quote", "document_date"]
     list_filter = ["section"]
-    search_fields = ["key", "quote", "section"]
+    search_fields = ["key", "quote", "section", "document_title"]
+    fieldsets = [
+        (None, {"fields": ["key"]}),
+        ("Document", {"fields": ["document_title", "author", "document_date"]}),
+        ("Passage", {"fields": ["section", "quote"]}),
+    ]
+
+    def get_urls(self):
+        autocomplete = SourceAutocompleteJsonView.as_view(admin_site=self.admin_site)
+        return [
+            path("autocomplete/", self.admin_site.admin_view(autocomplete), name="scenarios_source_autocomplete"),
+            *super().get_urls(),
+        ]

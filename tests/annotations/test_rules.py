@@ -254,6 +254,16 @@ def test_editors_hide_and_restore_with_a_reason_from_the_scenario_page(client, c
     assert annotation.body == "Spam"  # editors moderate; they do not edit words
 
 
+def test_restoring_settles_the_flags_raised_so_far_but_not_later_ones(contributor, other_contributor, editor, scenario):
+    annotation = make_annotation(scenario, contributor)
+    annotation.flag(by=other_contributor)
+    annotation.hide(by=editor, reason="Flagged as abusive")
+    annotation.restore(by=editor, reason="Not abusive on a second reading")
+    assert not Flag.objects.filter(annotation=annotation, cleared_at__isnull=True).exists()
+    annotation.flag(by=editor)
+    assert Flag.objects.filter(annotation=annotation, cleared_at__isnull=True).count() == 1
+
+
 def test_hiding_needs_a_reason(client, contributor, editor, scenario):
     annotation = make_annotation(scenario, contributor)
     client.force_login(editor)

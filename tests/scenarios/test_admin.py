@@ -1,11 +1,22 @@
 """Editors curate content in the admin, and can do nothing more."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.utils.html import escape
 
+from diplomacy.scenarios.admin import source_label
 from diplomacy.scenarios.models import Scenario, Topic
-from tests.factories import make_scenario, make_topic, make_topic_with_scenarios
+from tests.factories import (
+    make_factor,
+    make_influence,
+    make_scenario,
+    make_source,
+    make_topic,
+    make_topic_with_scenarios,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +155,158 @@ def test_a_second_editor_saving_a_stale_form_is_told_of_the_conflict(client, edi
     assert "The second editor&#x27;s title" in response.text  # their text is kept in the form
     scenario.refresh_from_db()
     assert scenario.title == "The first editor's title"
+
+
+def _scenario_form(scenario: Scenario, **changes) -> dict:
+    """The scenario change form as the admin sends it back untouched, with `changes` applied."""
+    estimated_at = scenario.estimated_at
+    form = {
+        "topic": scenario.topic.pk,
+        "outcome": scenario.outcome.pk,
+        "title": scenario.title,
+        "slug": scenario.slug,
+        "is_published": "on",
+        "narrative": scenario.narrative,
+        "signposts": scenario.signposts,
+        "implications": scenario.implications,
+        "likelihood": scenario.likelihood,
+        "estimated_at_0": f"{estimated_at:%Y-%m-%d}" if estimated_at else "",
+        "estimated_at_1": f"{estimated_at:%H:%M:%S}" if estimated_at else "",
+        "likelihood_rationale": scenario.likelihood_rationale,
+        "sources": [source.pk for source in scenario.sources.all()],
+        "influences-TOTAL_FORMS": 0,
+        "influences-INITIAL_FORMS": 0,
+        "annotations-TOTAL_FORMS": 0,
+        "annotations-INITIAL_FORMS": 0,
+    }
+    return form | changes
+
+
+def _save_scenario(client, scenario: Scenario, **changes) -> Scenario:
+    response = client.post(f"/admin/scenarios/scenario/{scenario.pk}/change/", _scenario_form(scenario, **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    return Scenario.objects.get(pk=scenario.pk)
+
+
+def test_source_chips_lead_with_the_quotes_first_words(client, editor):
+    scenario = make_scenario()
+    same_section = "Potential Discussion Topics and Global Implications"
+    arms = make_source(section=same_section, quote="Arms control could be back on the table, along with new limits.")
+    trade = make_source(section=same_section, quote="Trade could follow once sanctions are eased step by step.")
+    scenario.sources.add(arms, trade)
+    client.force_login(editor)
+
+    page = client.get(f"/admin/scenarios/scenario/{scenario.pk}/change/").text
+
+    assert source_label(arms) == f"“Arms control could be back on the table,…” ({same_section})"
+    assert source_label(arms) != source_label(trade)
+    for source in (arms, trade):
+        assert f'<option value="{source.pk}" selected>{escape(source_label(source))}</option>' in page
+
+
+@pytest.mark.parametrize("model", ["topic", "scenario", "factor"])
+def test_the_sources_autocomplete_labels_its_results_as_the_chips(client, editor, model):
+    source = make_source(
+        section="A shared heading", quote="Keeping the lines open allows for the management of crises."
+    )
+    make_source(section="A shared heading", quote="Another passage entirely.")
+    client.force_login(editor)
+
+    page = client.get(f"/admin/scenarios/{model}/add/").text
+    assert 'data-ajax--url="/admin/scenarios/source/autocomplete/"' in page
+    response = client.get(
+        "/admin/scenarios/source/autocomplete/",
+        {"term": "lines open", "app_label": "scenarios", "model_name": model, "field_name": "sources"},
+    )
+
+    assert response.json()["results"] == [{"id": str(source.pk), "text": source_label(source)}]
+
+
+def test_the_sources_autocomplete_is_for_editors_only(client, contributor):
+    make_source()
+    client.force_login(contributor)
+    query = {"term": "", "app_label": "scenarios", "model_name": "scenario", "field_name": "sources"}
+    response = client.get("/admin/scenarios/source/autocomplete/", query)
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("page", ["scenario", "factor", "influence"])
+def test_influence_reasons_are_written_in_text_areas(client, editor, page):
+    reason = "A reason long enough to need more than one line of the form."
+    influence = make_influence(make_scenario(), make_factor(), reason=reason)
+    url, name = {
+        "scenario": (f"/admin/scenarios/scenario/{influence.scenario.pk}/change/", "influences-0-reason"),
+        "factor": (f"/admin/scenarios/factor/{influence.factor.pk}/change/", "influences-0-reason"),
+        "influence": (f"/admin/scenarios/influence/{influence.pk}/change/", "reason"),
+    }[page]
+    client.force_login(editor)
+
+    response = client.get(url)
+
+    assert f'<textarea name="{name}" cols="50" rows="3" maxlength="300"' in response.text
+    assert f"{reason}</textarea>" in response.text
+    assert f'name="{name}" value=' not in response.text  # no one-line box
+
+
+def test_the_estimate_date_sits_with_the_likelihood_and_explains_itself(client, editor):
+    scenario = make_scenario()
+    client.force_login(editor)
+    response = client.get(f"/admin/scenarios/scenario/{scenario.pk}/change/")
+    fieldsets = {name: options["fields"] for name, options in response.context["adminform"].model_admin.fieldsets}
+    assert fieldsets["Editor's estimate"] == ["likelihood", "estimated_at", "likelihood_rationale"]
+    assert 'name="estimated_at_0"' in response.text
+    assert "Filled in when it changes; set it to date an estimate by hand." in response.text
+    Scenario.objects.filter(pk=scenario.pk).update(likelihood=12, estimated_at=datetime(2025, 1, 19, 12, tzinfo=UTC))
+    assert '12 %<div class="mini quiet">as of Jan. 19, 2025</div>' in client.get("/admin/scenarios/scenario/").text
+
+
+def test_an_editor_dates_an_estimate_by_hand_and_the_date_is_kept(client, editor):
+    scenario = make_scenario(likelihood=20)
+    client.force_login(editor)
+
+    saved = _save_scenario(client, scenario, likelihood=35, estimated_at_0="2025-01-19", estimated_at_1="12:00:00")
+
+    assert saved.likelihood == 35
+    assert saved.estimated_at == datetime(2025, 1, 19, 12, tzinfo=UTC)
+    assert _save_scenario(client, saved).estimated_at == datetime(2025, 1, 19, 12, tzinfo=UTC)
+
+
+def test_changing_the_likelihood_in_the_admin_dates_the_estimate_anew(client, editor):
+    scenario = make_scenario(likelihood=20)
+    Scenario.objects.filter(pk=scenario.pk).update(estimated_at=datetime(2025, 1, 19, 12, 0, 0, 123456, tzinfo=UTC))
+    scenario.refresh_from_db()
+    client.force_login(editor)
+
+    unchanged = _save_scenario(client, scenario, title="A new title")
+    assert unchanged.estimated_at == datetime(2025, 1, 19, 12, 0, 0, 123456, tzinfo=UTC)  # to the microsecond
+
+    before = datetime.now(UTC)
+    changed = _save_scenario(client, unchanged, likelihood=40)
+    assert changed.estimated_at is not None and changed.estimated_at >= before
+
+
+def test_an_editor_can_clear_an_estimates_date(client, editor):
+    scenario = make_scenario(likelihood=20)
+    client.force_login(editor)
+    assert _save_scenario(client, scenario, estimated_at_0="", estimated_at_1="").estimated_at is None
+
+
+def test_sources_show_and_take_their_documents_date(client, editor):
+    source = make_source(document_date=datetime(2025, 1, 19).date())
+    client.force_login(editor)
+    assert "Jan. 19, 2025" in client.get("/admin/scenarios/source/").text
+    page = client.get(f"/admin/scenarios/source/{source.pk}/change/")
+    assert 'name="document_date" value="2025-01-19"' in page.text
+    assert "When the document was published, if known." in page.text
+    form = {
+        "key": source.key,
+        "document_title": source.document_title,
+        "author": source.author,
+        "document_date": "2024-12-31",
+        "section": source.section,
+        "quote": source.quote,
+    }
+    assert client.post(f"/admin/scenarios/source/{source.pk}/change/", form).status_code == 302
+    source.refresh_from_db()
+    assert source.document_date == datetime(2024, 12, 31).date()
