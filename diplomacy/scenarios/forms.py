@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.template.defaultfilters import pluralize
 
 from .models import Outcome, Topic
 
@@ -53,6 +54,17 @@ class ExplorerForm(forms.Form):
         # "Best match" is the default: ranked when there are search words, by topic otherwise.
         cleaned["sort"] = cleaned.get("sort") or "relevance"
         return cleaned
+
+    @staticmethod
+    def summary(filters: dict) -> str:
+        """What is applied, for the folded filters' label: "(2 filters, most likely first)", or ""
+        when nothing is. Each topic and outcome counts, and the search words and the range as one each."""
+        count = len(filters.get("topic") or ()) + len(filters.get("outcome") or ()) + bool(filters.get("q"))
+        count += filters.get("min") is not None or filters.get("max") is not None
+        parts = [f"{count} filter{pluralize(count)}"] if count else []
+        if filters["sort"] != "relevance":
+            parts.append(str(SORTS[filters["sort"]]).lower())
+        return f"({', '.join(parts)})" if parts else ""
 
     def ignored(self) -> list[str]:
         """One line per query-string parameter that was not understood."""

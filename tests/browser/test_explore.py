@@ -9,6 +9,16 @@ from diplomacy.scenarios.models import Scenario
 from tests.factories import make_scenario, make_topic, make_topic_with_scenarios
 
 pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def make_world(outcomes):
@@ -115,28 +125,21 @@ def test_a_reader_searching_in_the_explorer_sees_the_best_matches_first_at_a_tid
     expect(page).to_have_url(re.compile(r"/scenarios/\?q=exchange$"))
 
 
-def test_a_reader_without_javascript_filters_the_explorer_with_a_plain_form(
-    browser, live_server, transactional_db, outcomes
-):
+def test_a_reader_without_javascript_filters_the_explorer_with_a_plain_form(page_without_javascript, outcomes):
     _, sanctions = make_world(outcomes)
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        page.goto("/scenarios/")
-        expect(page.locator("#results-heading")).to_have_text("8 scenarios")
+    page = page_without_javascript
+    page.goto("/scenarios/")
+    expect(page.locator("#results-heading")).to_have_text("8 scenarios")
 
-        page.locator("form.filters").get_by_role("checkbox", name="Sanctions").check()
-        page.get_by_role("button", name="Show scenarios").click()
+    page.locator("form.filters").get_by_role("checkbox", name="Sanctions").check()
+    page.get_by_role("button", name="Show scenarios").click()
 
-        # A plain GET of the whole form: every field is in the address, empty ones too.
-        expect(page).to_have_url(re.compile(r"/scenarios/\?q=&topic=sanctions&min=&max=&sort=relevance$"))
-        expect(page.locator("#results-heading")).to_have_text("4 scenarios")
-        expect(page.locator("#results .result h3")).to_have_text(result_titles(sanctions, outcomes))
-        expect(page.locator("form.filters").get_by_role("checkbox", name="Sanctions")).to_be_checked()
-        expect(page.locator("form.filters").get_by_role("checkbox", name="Arms control")).not_to_be_checked()
-    finally:
-        context.close()
+    # A plain GET of the whole form: every field is in the address, empty ones too.
+    expect(page).to_have_url(re.compile(r"/scenarios/\?q=&topic=sanctions&min=&max=&sort=relevance$"))
+    expect(page.locator("#results-heading")).to_have_text("4 scenarios")
+    expect(page.locator("#results .result h3")).to_have_text(result_titles(sanctions, outcomes))
+    expect(page.locator("form.filters").get_by_role("checkbox", name="Sanctions")).to_be_checked()
+    expect(page.locator("form.filters").get_by_role("checkbox", name="Arms control")).not_to_be_checked()
 
 
 def test_a_reader_compares_two_scenarios_picked_in_the_explorer(page, outcomes):
@@ -153,8 +156,105 @@ def test_a_reader_compares_two_scenarios_picked_in_the_explorer(page, outcomes):
     expect(page).to_have_url(re.compile(r"/compare/\?s=arms-control%2Fbreakthrough&s=sanctions%2Fworsened-relations$"))
     columns = page.locator(".compare-col")
     expect(columns).to_have_count(2)
-    expect(columns.locator("h2")).to_have_text([first.title, second.title])
+    expect(columns).to_contain_text([first.title, second.title])
     expect(page.get_by_role("heading", level=1)).to_have_text("Compare scenarios")
+
+
+def top_of(locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not laid out"
+    return box["y"]
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_open_from_a_fold(page, outcomes):
+    arms, _ = make_world(outcomes)
+    page.set_viewport_size(PHONE)
+    fold = page.locator("details.filters-fold")
+    summary = fold.locator("summary")
+    filters = page.locator("form.filters")
+    heading = page.locator("#results-heading")
+
+    page.goto("/scenarios/")
+    assert top_of(page.locator("#results .result").first) < PHONE["height"], "the first result is below the fold"
+    expect(summary).to_have_text("Filter and sort")
+    assert top_of(summary) < top_of(page.locator("#results"))
+    expect(filters).to_be_hidden()
+
+    summary.click()
+    filters.get_by_role("checkbox", name="Arms control").check()
+    expect(page).to_have_url(re.compile(r"/scenarios/\?topic=arms-control$"))
+    expect(heading).to_have_text("4 scenarios")
+    expect(page.locator("#results .result h3")).to_have_text(result_titles(arms, outcomes))
+    # The swap replaced the results only: the fold stays open, and its summary keeps count.
+    expect(filters).to_be_visible()
+    expect(summary).to_have_text("Filter and sort (1 filter)")
+    expect(page.locator("#results .applied")).to_contain_text("Topic: Arms control")
+
+    filters.get_by_label("Sort by").select_option("likelihood")
+    expect(summary).to_have_text("Filter and sort (1 filter, most likely first)")
+    summary.click()
+    expect(filters).to_be_hidden()
+
+    # The compare picks in the swapped-in results still belong to their form.
+    picked = Scenario.objects.get(topic=arms, outcome=outcomes[0])
+    other = Scenario.objects.get(topic=arms, outcome=outcomes[2])
+    for scenario in (picked, other):
+        result = page.locator("#results .result").filter(has=page.get_by_role("link", name=scenario.title, exact=True))
+        result.get_by_role("checkbox", name="Compare").check()
+    page.get_by_role("button", name="Compare selected").click()
+    expect(page).to_have_url(re.compile(r"/compare/\?s=arms-control%2Fbreakthrough&s=arms-control%2Fno-agreement$"))
+
+
+def test_on_a_phone_without_javascript_the_fold_opens_and_the_form_submits(page_without_javascript, outcomes):
+    _, sanctions = make_world(outcomes)
+    page = page_without_javascript
+    page.set_viewport_size(PHONE)
+    summary = page.locator("details.filters-fold summary")
+    filters = page.locator("form.filters")
+
+    page.goto("/scenarios/")
+    assert top_of(page.locator("#results .result").first) < PHONE["height"], "the first result is below the fold"
+    expect(filters).to_be_hidden()
+
+    summary.click()
+    filters.get_by_role("checkbox", name="Sanctions").check()
+    filters.get_by_label("From").fill("20")
+    filters.get_by_role("button", name="Show scenarios").click()
+
+    expect(page).to_have_url(re.compile(r"/scenarios/\?q=&topic=sanctions&min=20&max=&sort=relevance$"))
+    expect(page.locator("#results-heading")).to_have_text("4 scenarios")
+    expect(page.locator("#results .result h3")).to_have_text(result_titles(sanctions, outcomes))
+    # A new page: the fold is closed again, the results come first, and both say what is applied.
+    expect(filters).to_be_hidden()
+    assert top_of(page.locator("#results .result").first) < PHONE["height"]
+    expect(summary).to_have_text("Filter and sort (2 filters)")
+    expect(page.locator("#results .applied")).to_contain_text("Topic: Sanctions")
+    expect(page.locator("#results .applied")).to_contain_text("Likelihood at least 20")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+def test_on_a_wide_screen_the_filters_stand_beside_the_results(
+    browser, live_server, transactional_db, outcomes, javascript
+):
+    make_world(outcomes)
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, java_script_enabled=javascript)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto("/scenarios/?topic=sanctions")
+        filters = page.locator("form.filters")
+        results = page.locator("#results")
+
+        expect(filters).to_be_visible()
+        expect(page.locator("details.filters-fold summary")).to_be_hidden()
+        expect(filters.get_by_role("checkbox", name="Sanctions")).to_be_checked()
+        beside, result = filters.bounding_box(), results.bounding_box()
+        assert beside is not None and result is not None
+        assert beside["x"] + beside["width"] < result["x"], "the filters are not to the left of the results"
+        assert abs(beside["y"] - result["y"]) < 5, "the filters and the results do not start level"
+        assert top_of(page.locator("#results .result").first) < DESKTOP["height"] / 2
+    finally:
+        context.close()
 
 
 def test_a_reader_copies_a_topic_link_to_the_clipboard(page, live_server, outcomes):
