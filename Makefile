@@ -21,8 +21,9 @@ migrate: $(VENV)/.installed
 seeds: migrate
 	$(DEV_ENV) $(BIN)/python manage.py load_seeds
 
+PORT ?= 8000
 run: seeds
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -37,6 +37,12 @@ MUTATIONS = [
         'return "|".join(f"{scope}={known[scope]}" for scope in wanted)',
         'return "|".join(f"{scope}" for scope in wanted)',
     ),
+    (
+        "key: without the site's address",
+        "diplomacy/core/cache.py",
+        "tokens(request, list(scopes)), site_url(), *(",
+        "tokens(request, list(scopes)), *(",
+    ),
     ("key: without the other parts", "diplomacy/core/cache.py", "*(str(part) for part in parts)])", "])"),
     (
         "page key: without the htmx headers",
@@ -176,6 +182,7 @@ TESTS = [
     "tests/annotations",
     "tests/scenarios",
     "tests/test_templates.py",
+    "tests/test_first_visit.py",
     "--ignore=tests/scenarios/test_seeds.py",
 ]
 

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "diplomacy.scenarios",
     "diplomacy.annotations",
     "diplomacy.core",
-    "django.contrib.admin",
+    "diplomacy.admin_site.DiplomacyAdminConfig",  # django.contrib.admin, with its own site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "diplomacy.core.site.SiteURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -284,7 +285,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Where the site lives, for canonical links in pages, feeds and sitemaps.
 SITE_NAME = env_str("DIPLOMACY_SITE_NAME", "diplomacy")
+SITE_TAGLINE = "US–Russia talks: scenarios"  # what the site is, after each page's title
 SITE_URL = env_str("DIPLOMACY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# In development without DIPLOMACY_SITE_URL, links follow the address the page was asked at.
+SITE_URL_FROM_REQUEST = DEBUG and not env_str("DIPLOMACY_SITE_URL")
 if not SITE_URL.startswith(("http://", "https://")):
     raise SettingsError(f"DIPLOMACY_SITE_URL={SITE_URL!r} must start with http:// or https://.")
 

@@ -36,6 +36,8 @@ urlpatterns = [
     ),
     path("me/annotations/", annotations.my_annotations, name="my_annotations"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("feeds/scenarios.atom", recent_scenarios_feed, name="scenario_feed"),
     path("feeds/annotations.atom", recent_annotations_feed, name="annotation_feed"),

@@ -1,12 +1,35 @@
-"""Signing up; logging in and out and passwords are Django's own views."""
+"""Signing up; logging in and out and passwords are Django's own views, told the site's name."""
 
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from diplomacy.core.site import site_url
+
 from .forms import SignupForm
+
+# Django's auth views put the request's host in `site_name` (there is no Sites framework here).
+SITE = {"site_name": settings.SITE_NAME}
+
+
+class LoginView(auth.LoginView):
+    extra_context = SITE
+
+
+class PasswordResetView(auth.PasswordResetView):
+    extra_context = SITE
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = urlsplit(site_url())
+        self.extra_email_context = SITE | {"domain": address.netloc, "protocol": address.scheme}
+        return super().form_valid(form)
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -34,7 +34,13 @@ THREAD_PAGE = 20
 EDITORS_NOTES_SHOWN = 20
 HIGHLIGHTS_MAX = 300
 ORDERS = {"newest": ("-created_at", "-pk"), "oldest": ("created_at", "pk")}
-KINDS = [choice for choice in Annotation.Kind.choices if choice[0] != Annotation.Kind.EDITORS_NOTE]
+# What the thread's filter offers: each kind readers write, by its plural ("evidence" has none).
+KINDS = [
+    (Annotation.Kind.NOTE.value, "notes"),
+    (Annotation.Kind.EVIDENCE.value, "evidence"),
+    (Annotation.Kind.COUNTERPOINT.value, "counterpoints"),
+    (Annotation.Kind.QUESTION.value, "questions"),
+]
 THREAD_TEMPLATE = "scenarios/scenario.html#thread"
 ITEM_TEMPLATE = "scenarios/scenario.html#annotation-content"
 

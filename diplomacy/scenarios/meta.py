@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.templatetags.static import static
 
+from diplomacy.core.site import site_url
+
 
 @dataclass(frozen=True)
 class PageMeta:
@@ -18,12 +20,13 @@ class PageMeta:
 
     @property
     def full_title(self) -> str:
-        return f"{self.title} — {settings.SITE_NAME}" if self.title != settings.SITE_NAME else self.title
+        """What a browser tab or a shared link shows: the page, then what the site is."""
+        return f"{self.title} — {settings.SITE_TAGLINE}"
 
     @property
     def url(self) -> str:
-        return settings.SITE_URL + self.path
+        return site_url() + self.path
 
     @property
     def image_url(self) -> str:
-        return settings.SITE_URL + (self.image_path or static("img/preview.png"))
+        return site_url() + (self.image_path or static("img/preview.png"))

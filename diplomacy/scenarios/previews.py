@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
-import textwrap
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -24,49 +25,62 @@ class Bar:
     highlighted: bool = False
 
 
-# Pillow's built-in font has no typographic punctuation; these stand in for it.
-_PLAIN = str.maketrans(
-    {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "×": "x", "\u2009": " "}
-)
+# DejaVu Sans, shipped with the code (fonts/LICENSE): real dashes, quotes and accents, the
+# same on every machine.
+FONTS = Path(__file__).resolve().parent / "fonts"
+LEFT, RIGHT = 70, WIDTH - 70
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+@cache
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size)
 
 
-def _plain(text: str) -> str:
-    return text.translate(_PLAIN)
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, lines: int) -> list[str]:
+    """`text` in at most `lines` lines no wider than `width` pixels, the last cut with an ellipsis."""
+    out: list[str] = []
+    for word in text.split():
+        if out and draw.textlength(f"{out[-1]} {word}", font=font) <= width:
+            out[-1] += f" {word}"
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        while draw.textlength(out[-1] + "…", font=font) > width and " " in out[-1]:
+            out[-1] = out[-1].rsplit(" ", 1)[0]
+        out[-1] += "…"
+    return out
 
 
 def render(*, kicker: str, title: str, bars: list[Bar], site: str) -> bytes:
-    """A PNG: the kicker (topic or site), the title, and one likelihood bar per outcome."""
+    """A PNG: the kicker (topic or site), the title, and one likelihood bar per outcome under it."""
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, 16, HEIGHT], fill=ACCENT)
-    draw.text((70, 50), _plain(kicker).upper(), font=_font(30), fill=ACCENT)
-    lines = textwrap.wrap(_plain(title), width=34)[:3]
-    y = 100
-    for line in lines:
-        draw.text((70, y), line, font=_font(60), fill=TEXT)
-        y += 72
-    y = max(y + 30, 340)
-    row = min(62, (HEIGHT - 60 - y) // max(len(bars), 1))
-    label_font, value_font = _font(28), _font(28)
+    draw.text((LEFT, 48), kicker.upper(), font=_font(28, bold=True), fill=ACCENT)
+    y = 96
+    for line in _wrap(draw, title, _font(56, bold=True), RIGHT - LEFT, 3 if len(bars) < 4 else 2):
+        draw.text((LEFT, y), line, font=_font(56, bold=True), fill=TEXT)
+        y += 68
+    y += 28
+    row = min(64, (HEIGHT - 70 - y) // max(len(bars[:4]), 1))
+    label_font = _font(28)
+    left, right = 420, 1010
     for bar in bars[:4]:
         colour = HIGHLIGHT if bar.highlighted else ACCENT
-        draw.text((70, y + 8), _plain(bar.label), font=label_font, fill=TEXT if bar.highlighted else MUTED)
-        left, right = 420, 1010
+        label = _wrap(draw, bar.label, label_font, left - LEFT - 20, 1)[0]
+        draw.text((LEFT, y + 6), label, font=label_font, fill=TEXT if bar.highlighted else MUTED)
         draw.rounded_rectangle([left, y + 10, right, y + 38], radius=6, fill=TRACK)
         if bar.value is None:
-            draw.text((right + 20, y + 8), "n/a", font=value_font, fill=MUTED)
+            draw.text((right + 20, y + 6), "n/a", font=label_font, fill=MUTED)
         else:
             if bar.value > 0:
                 end = left + (right - left) * bar.value // 100
                 draw.rounded_rectangle([left, y + 10, max(end, left + 12), y + 38], radius=6, fill=colour)
-            draw.text((right + 20, y + 8), f"{bar.value} %", font=value_font, fill=TEXT)
+            draw.text((right + 20, y + 6), f"{bar.value}\u2009%", font=label_font, fill=TEXT)
         y += row
-    footer = f"{site} - editors' illustrative estimates" if bars else site
-    draw.text((70, HEIGHT - 50), _plain(footer), font=_font(24), fill=MUTED)
+    footer = f"{site} – editors’ illustrative estimates" if bars else site
+    draw.text((LEFT, HEIGHT - 52), footer, font=_font(24), fill=MUTED)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

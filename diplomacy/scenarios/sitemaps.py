@@ -2,24 +2,24 @@
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 from django.urls import reverse
 
 from diplomacy.core.cache import EDITORIAL, cached_page
+from diplomacy.core.site import site_url
 
 from .models import Scenario, Topic
 
 
 class _CanonicalSitemap(Sitemap):
-    """Addresses on DIPLOMACY_SITE_URL, whatever host the request came in on."""
+    """Addresses on the site's address (diplomacy.core.site), whatever host the request came in on."""
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        return urlsplit(site_url()).netloc
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme
+        return urlsplit(site_url()).scheme
 
 
 class PagesSitemap(_CanonicalSitemap):

@@ -22,8 +22,9 @@ from diplomacy.annotations.models import Annotation
 from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
 from diplomacy.core.cache import EDITORIAL, cached_page, fragment, public, topic_scope
 from diplomacy.core.htmx import wants_fragment
+from diplomacy.core.site import site_url
 
-from . import likelihood, previews
+from . import dates, likelihood, previews
 from .forms import SORTS, ExplorerForm
 from .meta import PageMeta
 from .models import (
@@ -97,10 +98,19 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 
 
 def _matrix(topics: list[Topic]) -> dict:
-    """The topic × outcome matrix of these topics, each topic knowing its most likely scenario."""
+    """The topic × outcome matrix of these topics, each topic knowing its most likely scenario and
+    when it was last updated; and the newest change and estimate among them."""
     outcomes = list(Outcome.objects.all())
-    scenarios = Scenario.objects.published().filter(topic__in=topics).select_related("outcome").only(*_MATRIX_FIELDS)
-    return {"rows": outcome_matrix(topics, outcomes, scenarios), "outcomes": outcomes}
+    scenarios = list(
+        Scenario.objects.published().filter(topic__in=topics).select_related("outcome").only(*_MATRIX_FIELDS)
+    )
+    rows = outcome_matrix(topics, outcomes, scenarios)
+    return {
+        "rows": rows,
+        "outcomes": outcomes,
+        "updated": max((row.updated for row in rows), default=None),
+        "estimates_as_of": dates.estimates_as_of(scenarios),
+    }
 
 
 _MATRIX_FIELDS = [
@@ -108,6 +118,8 @@ _MATRIX_FIELDS = [
     "title",
     "slug",
     "likelihood",
+    "estimated_at",
+    "updated_at",
     "topic_id",
     "outcome_id",
     "outcome__name",
@@ -153,6 +165,8 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
         "scenarios": scenarios,
         "factors": influences_by_factor(scenarios),
         "estimated": likelihood.total(s.likelihood for s in scenarios),
+        "updated": dates.last_updated(topic, scenarios),
+        "estimates_as_of": dates.estimates_as_of(scenarios),
         "previous": neighbours[index - 1] if index > 0 else None,
         "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
         "meta": meta,
@@ -266,6 +280,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         "sorts": SORTS,
         "query": query,
         "ignored": form.ignored(),
+        "summary": form.summary(filters),
         "meta": meta,
     }
     if wants_fragment(request):
@@ -300,7 +315,7 @@ def topic_preview(request: HttpRequest, topic: str) -> HttpResponse:
 
     def draw() -> bytes:
         bars = _topic_bars(topic_obj)
-        return previews.render(kicker=settings.SITE_NAME, title=topic_obj.title, bars=bars, site=settings.SITE_NAME)
+        return previews.render(kicker=settings.SITE_TAGLINE, title=topic_obj.title, bars=bars, site=settings.SITE_NAME)
 
     return _preview(request, "preview:topic", topic_obj.pk, draw)
 
@@ -322,5 +337,5 @@ def scenario_preview(request: HttpRequest, topic: str, scenario: str) -> HttpRes
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /compare/", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
+    lines = ["User-agent: *", "Disallow: /compare/", f"Sitemap: {site_url()}{reverse('sitemap')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

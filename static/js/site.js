@@ -26,7 +26,8 @@
 })();
 
 // "Annotate this passage": select words in a scenario's narrative, and the form opens with
-// the words filled in and where they stand in the text. Each paragraph carries its offset in
+// the words filled in and where they stand in the text (readers not signed in are offered
+// the login page instead). Each paragraph carries its offset in
 // the narrative (data-offset); the server keeps the words and the text around them.
 (function () {
   "use strict";
@@ -68,6 +69,7 @@
   document.addEventListener("selectionchange", function () { window.clearTimeout(update.timer); update.timer = window.setTimeout(update, 150); });
 
   button.addEventListener("click", function () {
+    if (button.tagName === "A") return; // not signed in: the link goes to the login page
     var form = document.getElementById("annotate");
     if (!pending || !form) return;
     var fields = { quote: pending.words, quote_start: pending.start, quote_end: pending.end };

@@ -36,9 +36,8 @@ def meta_tags(html: str) -> dict[str, str]:
 
 def test_topic_page_unfurls_with_its_own_title_description_and_image(client, topic):
     tags = meta_tags(client.get(topic.get_absolute_url()).text)
-    assert tags["title"] == "Arms control — diplomacy"
+    assert tags["title"] == tags["og:title"] == tags["twitter:title"] == "Arms control — US–Russia talks: scenarios"
     assert tags["canonical"] == tags["og:url"] == f"{SITE}/topics/arms-control/"
-    assert tags["og:title"] == tags["twitter:title"] == "Arms control"
     assert tags["description"] == tags["og:description"] == tags["twitter:description"] == "Treaties lapse."
     assert tags["og:type"] == "article"
     assert tags["og:image"] == tags["twitter:image"] == f"{SITE}/topics/arms-control/preview.png"
@@ -48,7 +47,7 @@ def test_topic_page_unfurls_with_its_own_title_description_and_image(client, top
 def test_scenario_page_unfurls_with_its_own_tags(client, scenario):
     tags = meta_tags(client.get(scenario.get_absolute_url()).text)
     assert tags["canonical"] == tags["og:url"] == SITE + scenario.get_absolute_url()
-    assert tags["og:title"] == f"{scenario.title} (Arms control)"
+    assert tags["og:title"] == f"{scenario.title} (Arms control) — US–Russia talks: scenarios"
     assert tags["description"].startswith(f"{scenario.outcome.name} on Arms control: The first paragraph")
     assert tags["og:image"] == f"{SITE}{scenario.get_absolute_url()}preview.png"
 
@@ -56,9 +55,13 @@ def test_scenario_page_unfurls_with_its_own_tags(client, scenario):
 @pytest.mark.parametrize(
     ("url", "canonical", "title"),
     [
-        ("/", "/", "diplomacy"),
-        ("/scenarios/?topic=arms-control&min=&sort=relevance", "/scenarios/?topic=arms-control", "Explore scenarios"),
-        ("/scenarios/?utm_source=x", "/scenarios/", "Explore scenarios"),
+        ("/", "/", "diplomacy — US–Russia talks: scenarios"),
+        (
+            "/scenarios/?topic=arms-control&min=&sort=relevance",
+            "/scenarios/?topic=arms-control",
+            "Explore scenarios — US–Russia talks: scenarios",
+        ),
+        ("/scenarios/?utm_source=x", "/scenarios/", "Explore scenarios — US–Russia talks: scenarios"),
     ],
 )
 def test_other_pages_have_canonical_urls_and_tags(client, topic, url, canonical, title):

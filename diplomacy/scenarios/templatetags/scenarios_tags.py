@@ -1,4 +1,6 @@
-"""Template filters for showing likelihoods."""
+"""Template filters for showing likelihoods and dates."""
+
+from datetime import UTC, date, datetime
 
 from django import template
 
@@ -11,3 +13,13 @@ def likelihood_band(value: int | None) -> str:
     if value is None:
         return "lk-none"
     return f"lk-{min(100, max(0, int(value))) // 10 * 10}"
+
+
+@register.filter
+def iso(value: datetime | date | None) -> str:
+    """A date or time as HTML's `datetime` attribute wants it: whole seconds, in UTC."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
