@@ -1,0 +1,31 @@
+"""Retake the README's screenshots from a running `make run` (seeded content), in Debian's Chromium.
+
+.venv/bin/python docs/screenshots/take.py [http://127.0.0.1:8000]
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+HERE = Path(__file__).resolve().parent
+COMPARE = "/compare/?s=ukraine/humanitarian-steps-and-partial-truce&s=ukraine/conflict-grinds-on"
+SHOTS = [
+    # name, path, width, height, colour scheme
+    ("home", "/", 1280, 1000, "light"),
+    ("topic", "/topics/ukraine/", 1280, 1000, "light"),
+    ("explore", "/scenarios/?q=treaties", 1280, 900, "light"),
+    ("compare", COMPARE, 1280, 900, "dark"),
+    ("phone-topic", "/topics/arms-control/", 390, 844, "dark"),
+]
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+    for name, path, width, height, scheme in SHOTS:
+        page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+        page.goto(BASE + path)
+        page.screenshot(path=HERE / f"{name}.png")
+        page.close()
+        print(HERE / f"{name}.png")
+    browser.close()
