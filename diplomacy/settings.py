@@ -74,6 +74,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "diplomacy.scenarios",
     "diplomacy.annotations",
+    "diplomacy.timeline",
     "diplomacy.core",
     "diplomacy.admin_site.DiplomacyAdminConfig",  # django.contrib.admin, with its own site
     "django.contrib.auth",

@@ -17,6 +17,8 @@ urlpatterns = [
     path("scenarios/", views.explore, name="explore"),
     path("compare/", compare.compare, name="compare"),
     path("topics/", views.topic_index, name="topics"),
+    # Before the topic's scenarios: "developments" and "history.csv" are not scenario slugs.
+    path("", include("diplomacy.timeline.urls")),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),
     path("topics/<slug:topic>/annotations.atom", topic_annotations_feed, name="topic_annotation_feed"),

@@ -10,12 +10,26 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
-from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
+from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 
 from .cache import ANNOTATIONS, EDITORIAL, scenario_scope, topic_scope
 from .models import Version
 
-EDITORIAL_MODELS = [Topic, Outcome, Scenario, Factor, Influence, Source]
+EDITORIAL_MODELS = [
+    Topic,
+    Outcome,
+    Scenario,
+    Factor,
+    Influence,
+    Source,
+    Signpost,
+    Development,
+    DevelopmentSource,
+    SignpostMark,
+    Revision,
+    Estimate,
+]
 
 
 def _editorial_change(sender: type, **kwargs: Any) -> None:
@@ -25,7 +39,12 @@ def _editorial_change(sender: type, **kwargs: Any) -> None:
 for model in EDITORIAL_MODELS:
     post_save.connect(_editorial_change, sender=model, dispatch_uid=f"editorial-save-{model.__name__}")
     post_delete.connect(_editorial_change, sender=model, dispatch_uid=f"editorial-delete-{model.__name__}")
-for through in (Topic.sources.through, Scenario.sources.through, Factor.sources.through):
+for through in (
+    Topic.sources.through,
+    Scenario.sources.through,
+    Factor.sources.through,
+    Development.topics.through,
+):
     m2m_changed.connect(_editorial_change, sender=through, dispatch_uid=f"editorial-m2m-{through.__name__}")
 
 

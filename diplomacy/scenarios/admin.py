@@ -15,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from diplomacy.annotations.admin import AnnotationInline
 from diplomacy.annotations.models import Annotation
 
-from .models import Factor, Influence, Outcome, Scenario, Source, Topic
+from .models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
 
 admin.site.site_header = "diplomacy — editors"
 admin.site.site_title = "diplomacy editors"
@@ -184,6 +184,13 @@ class OutcomeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class SignpostInline(admin.TabularInline):
+    model = Signpost
+    extra = 1
+    fields = ["text", "order"]
+    verbose_name = "signpost to watch for"
+
+
 @admin.register(Scenario)
 class ScenarioAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
     form = ScenarioForm
@@ -193,11 +200,11 @@ class ScenarioAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
     search_fields = ["title", "narrative", "topic__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topic", "outcome", "sources"]
-    inlines = [InfluenceOnScenarioInline, AnnotationInline]
+    inlines = [SignpostInline, InfluenceOnScenarioInline, AnnotationInline]
     actions = [publish, unpublish]
     fieldsets = [
         (None, {"fields": ["topic", "outcome", "title", "slug", "is_published", "loaded_version"]}),
-        ("Content", {"fields": ["narrative", "signposts", "implications", "sources"]}),
+        ("Content", {"fields": ["narrative", "implications", "sources"]}),
         (
             "Editor's estimate",
             {

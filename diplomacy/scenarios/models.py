@@ -212,7 +212,8 @@ class Scenario(models.Model):
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=80, help_text="Unique within its topic.")
     narrative = models.TextField(help_text="Plain text; separate paragraphs with a blank line.")
-    signposts = models.TextField(help_text="What to watch for, one per line.")
+    # The text of its Signpost items, one per line, kept by Signpost.save/delete: what search indexes.
+    signposts = models.TextField(editable=False, blank=True)
     implications = models.TextField()
     likelihood = models.PositiveSmallIntegerField(
         null=True,
@@ -290,6 +291,36 @@ class Scenario(models.Model):
     @property
     def signpost_list(self) -> list[str]:
         return [line.strip() for line in self.signposts.splitlines() if line.strip()]
+
+    def index_signposts(self) -> None:
+        """Copy its signposts' text into the searched column (one UPDATE, so search indexes follow)."""
+        text = "\n".join(self.signpost_items.order_by("order", "pk").values_list("text", flat=True))
+        Scenario.objects.filter(pk=self.pk).update(signposts=text)
+        Scenario.objects.filter(pk=self.pk).refresh_search_vectors()
+        self.signposts = text
+
+
+class Signpost(models.Model):
+    """Something to watch for that would show a scenario coming about; developments mark it seen."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="signpost_items")
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.scenario.index_signposts()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.scenario.index_signposts()
+        return result
 
 
 @dataclass(frozen=True)

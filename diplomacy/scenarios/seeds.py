@@ -13,9 +13,13 @@ from typing import Any, cast
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from diplomacy.timeline.models import Revision
 
 from . import likelihood
-from .models import Factor, Influence, Outcome, Scenario, Source, Topic
+from .models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "seeds"
 
@@ -437,8 +441,31 @@ def load_seeds(seeds: SeedSet, update: bool = False) -> Report:
             report,
             on_create={"estimated_at": _as_of(dated.get(key) for key in seed.sources or ())},
         )
+        _sync_signposts(cast(Scenario, scenarios[seed.key]))
     for seed in seeds.influences:
         topic_slug, scenario_slug, factor_slug = seed.key
         lookup = {"scenario": scenarios[(topic_slug, scenario_slug)], "factor": factors[factor_slug]}
         _save(seed, lookup, update, report)
+    for topic in topics.values():
+        as_of = Scenario.objects.filter(topic_id=topic.pk).aggregate(newest=Max("estimated_at"))["newest"]
+        if Revision.snapshot(cast(Topic, topic), as_of=(as_of or timezone.now()).date(), reason=SEEDED):
+            report.created["revisions"] += 1
     return report
+
+
+SEEDED = "The editors' illustrative estimates in the seed files, dated at the article they rest on."
+
+
+def _sync_signposts(scenario: Scenario) -> None:
+    """Make its Signpost items say what its signposts text says, item by item (keeping their marks)."""
+    lines, items = scenario.signpost_list, list(scenario.signpost_items.all())
+    if [item.text for item in items] == lines:
+        return
+    for order, line in enumerate(lines):
+        if order < len(items):
+            if items[order].text != line:
+                Signpost.objects.filter(pk=items[order].pk).update(text=line, order=order)
+        else:
+            Signpost.objects.bulk_create([Signpost(scenario=scenario, text=line, order=order)])
+    Signpost.objects.filter(pk__in=[item.pk for item in items[len(lines) :]]).delete()
+    scenario.index_signposts()
