@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -23,11 +25,13 @@ from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
 from diplomacy.core.cache import EDITORIAL, cached_page, fragment, public, topic_scope
 from diplomacy.core.htmx import wants_fragment
 from diplomacy.core.site import site_url
+from diplomacy.timeline.models import Development, Estimate
 
 from . import dates, likelihood, previews
 from .forms import SORTS, ExplorerForm
 from .meta import PageMeta
 from .models import (
+    EVERYONE,
     Influence,
     Outcome,
     Scenario,
@@ -41,6 +45,7 @@ from .text import highlight, marked
 EXPLORER_PAGE_SIZE = 30
 HOME_TOPICS = 12  # the home page stays small however many topics there are; /topics/ lists them all
 TOPICS_PAGE = 25
+HOME_DEVELOPMENTS, HOME_MOVED, MOVED_DAYS = 5, 5, 30
 
 
 def _scenarios_with_outcome(queryset=None):
@@ -72,10 +77,24 @@ def home(request: HttpRequest) -> HttpResponse:
     def build() -> str:
         published = Topic.objects.published()
         context = _matrix(list(published[:HOME_TOPICS])) | {"topic_count": published.count()}
-        return render_to_string("scenarios/home.html#main", context)
+        return render_to_string("scenarios/home.html#main", context | _what_happened())
 
     main = fragment(request, "home", _editorial(), build)
     return render(request, "scenarios/home.html", {"main": main, "meta": meta})
+
+
+def _what_happened(today: date | None = None) -> dict[str, Any]:
+    """The home page's news: the latest published developments, and the largest estimate moves of
+    the last MOVED_DAYS days (published topics and scenarios only: the home page is the same for all)."""
+    since = (today or timezone.localdate()) - timedelta(days=MOVED_DAYS)
+    developments = Development.objects.published().newest_first().prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.published().only("slug", "title"))
+    )
+    return {
+        "developments": list(developments[:HOME_DEVELOPMENTS]),
+        "moved": list(Estimate.objects.moved_since(since, EVERYONE)[:HOME_MOVED]),
+        "moved_days": MOVED_DAYS,
+    }
 
 
 @require_safe
