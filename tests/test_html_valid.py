@@ -33,6 +33,7 @@ from django.utils.http import urlencode, urlsafe_base64_encode
 from diplomacy.annotations.anchoring import quote
 from diplomacy.annotations.models import Annotation, Flag
 from diplomacy.scenarios.models import Scenario, Topic
+from diplomacy.timeline.models import Development, DevelopmentSource, Revision, SignpostMark
 from tests.conftest import editors_group
 from tests.factories import make_annotation, make_scenario, make_topic
 from tests.html_check import Message, check, describe, java_or_skip
@@ -71,8 +72,44 @@ class World:
     clients: dict[str, Client] = field(default_factory=dict)
 
 
+def _development(title: str) -> Development:
+    return Development.objects.get(title=title)
+
+
 def _ago(minutes: int):
     return timezone.now() - timedelta(minutes=minutes)
+
+
+def _add_history(topic: Topic, scenario: Scenario) -> None:
+    """A development that marks a signpost and prompts a re-estimate, and a draft one: the timeline's pages
+    and the chart have something of each to show."""
+    development = Development.objects.create(
+        title="Envoys meet in Riyadh",
+        happened_on=timezone.localdate() - timedelta(days=3),
+        summary="The first meeting.",
+        is_published=True,
+    )
+    development.topics.add(topic)
+    DevelopmentSource.objects.create(
+        development=development,
+        title="Envoys meet",
+        publisher="Example News",
+        url="https://example.org/envoys",
+        quote="They met.",
+        published_on=timezone.localdate() - timedelta(days=3),
+    )
+    signpost = scenario.signpost_items.first()
+    SignpostMark.objects.create(development=development, signpost=signpost, state="observed", note="They met.")
+    draft = Development.objects.create(title="Rumoured summit", happened_on=timezone.localdate(), summary="Maybe.")
+    draft.topics.add(topic)
+    numbers = {
+        pk: value or 0 for pk, value in topic.scenarios.order_by("outcome__order").values_list("pk", "likelihood")
+    }
+    first, second = list(numbers)[:2]
+    numbers[first] += 100 - sum(numbers.values())  # the world's draft scenario has no estimate of its own
+    numbers[first], numbers[second] = numbers[first] + 5, max(numbers[second] - 5, 0)
+    numbers[first] += 100 - sum(numbers.values())
+    Revision.record(topic, numbers, reason="After the meeting.", as_of=timezone.localdate(), development=development)
 
 
 def build_world() -> World:
@@ -141,6 +178,7 @@ def build_world() -> World:
     make_annotation(elsewhere, reader, kind="evidence", body="Elsewhere.", source_url="https://example.org/x")
     Flag.objects.create(annotation=others, user=reader)
     Flag.objects.create(annotation=others, user=editor)
+    _add_history(topic, scenario)
 
     clients = {ANONYMOUS: Client(), READER: Client(), EDITOR: Client()}
     clients[READER].force_login(reader)
@@ -246,6 +284,16 @@ CASES: list[Case] = [
         fragment=True,
     ),
     Case("thread-fragment-page-2", "annotations", get(lambda w: thread_url(w) + "?page=2", HX), fragment=True),
+    Case("developments", "developments", get(lambda w: reverse("developments"))),
+    Case("developments-filtered", "developments", get(lambda w: reverse("developments") + f"?topic={w.topic.slug}")),
+    Case("topic-developments", "topic_developments", get(lambda w: reverse("topic_developments", args=[w.topic.slug]))),
+    Case("development", "development", get(lambda w: _development("Envoys meet in Riyadh").get_absolute_url())),
+    Case(
+        "development-draft",
+        "development",
+        get(lambda w: _development("Rumoured summit").get_absolute_url()),
+        roles=(EDITOR,),
+    ),
     Case("explore", "explore", get(lambda w: reverse("explore"))),
     Case(
         "explore-filtered",
@@ -457,6 +505,9 @@ NOT_HTML = {
     "sitemap": "XML",
     "robots": "plain text",
     "healthz": "JSON",
+    "development_feed": "an Atom feed",
+    "topic_development_feed": "an Atom feed",
+    "topic_history_csv": "CSV",
 }
 
 RUNS = [(case, role) for case in CASES for role in case.roles]

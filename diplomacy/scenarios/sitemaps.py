@@ -1,4 +1,4 @@
-"""sitemap.xml: the home page, the explorer, every published topic and scenario."""
+"""sitemap.xml: the home page, the explorer, the developments, every published topic, scenario and development."""
 
 from urllib.parse import urlsplit
 
@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from diplomacy.core.cache import EDITORIAL, cached_page
 from diplomacy.core.site import site_url
+from diplomacy.timeline.models import Development
 
 from .models import Scenario, Topic
 
@@ -26,7 +27,7 @@ class PagesSitemap(_CanonicalSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "topics", "explore"]
+        return ["home", "topics", "explore", "developments"]
 
     def location(self, item):
         return reverse(item)
@@ -53,5 +54,21 @@ class ScenarioSitemap(_CanonicalSitemap):
         return scenario.updated_at
 
 
-SITEMAPS = {"pages": PagesSitemap, "topics": TopicSitemap, "scenarios": ScenarioSitemap}
+class DevelopmentSitemap(_CanonicalSitemap):
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return Development.objects.published().newest_first().only("pk", "slug", "updated_at")
+
+    def lastmod(self, development):
+        return development.updated_at
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "topics": TopicSitemap,
+    "scenarios": ScenarioSitemap,
+    "developments": DevelopmentSitemap,
+}
 cached_sitemap = cached_page(lambda sitemaps: [EDITORIAL])(sitemap)

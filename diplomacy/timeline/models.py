@@ -176,7 +176,7 @@ class Revision(models.Model):
         Every scenario of the topic must be given and the numbers must add up to 100; the
         scenarios then show the new numbers, dated `as_of` (unless a later revision exists)."""
         scenarios = {s.pk: s for s in Scenario.objects.filter(topic=topic).select_for_update()}
-        if set(numbers) != set(scenarios):
+        if set(numbers) != set(scenarios) or None in numbers.values():
             raise ValidationError("Give a number for every outcome of the topic, and only for those.")
         if problem := likelihood.distribution_problem(numbers.values()):
             raise ValidationError(problem[0].upper() + problem[1:] + ".")
