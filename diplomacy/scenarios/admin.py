@@ -1,11 +1,15 @@
-"""The editors' admin: curate topics, scenarios, factors, sources and outcomes."""
+"""The editors' admin: curate topics, scenarios, factors, sources and outcomes, and re-estimate topics."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.urls import path
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -14,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from diplomacy.annotations.admin import AnnotationInline
 from diplomacy.annotations.models import Annotation
+from diplomacy.timeline.forms import ReestimateForm
 
 from .models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
 
@@ -73,14 +78,10 @@ class StaleEditCheckForm(forms.ModelForm):
         return cleaned
 
 
-class ScenarioForm(StaleEditCheckForm):
-    def clean_estimated_at(self):
-        # The admin's date and time boxes drop the microseconds of the stored time; an unchanged
-        # box must keep the stored value, or saving would count as dating the estimate by hand
-        # and a changed likelihood would keep its old date.
-        if "estimated_at" not in self.changed_data:
-            return self.instance.estimated_at
-        return self.cleaned_data["estimated_at"]
+def can_reestimate(request: HttpRequest) -> bool:
+    """A re-estimate is recorded as a revision and rewrites the topic's scenarios' numbers: it takes
+    both permissions, so that no one changes a likelihood they could not change on the scenario."""
+    return request.user.has_perms(["timeline.add_revision", "scenarios.change_scenario"])
 
 
 # Sources are picked in chips that show only the start of their label, and many share a
@@ -130,6 +131,7 @@ class InfluenceForm(forms.ModelForm):
 class ScenarioInline(admin.TabularInline):
     model = Scenario
     fields = ["outcome", "title", "slug", "likelihood", "is_published"]
+    readonly_fields = ["likelihood"]  # changed with the others, by a re-estimate
     prepopulated_fields = {"slug": ["title"]}
     extra = 0
     show_change_link = True
@@ -175,6 +177,42 @@ class TopicAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
     def scenario_count(self, topic):
         return topic.scenario_count
 
+    def get_urls(self):
+        reestimate = self.admin_site.admin_view(self.reestimate_view)
+        # Before the default ones: their "<path:object_id>/" would take this address too.
+        return [
+            path("<int:object_id>/re-estimate/", reestimate, name="scenarios_topic_reestimate"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"can_reestimate": can_reestimate(request), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def reestimate_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Change the topic's estimates together, with a reason: recorded as a Revision (diplomacy/timeline)."""
+        if not can_reestimate(request):
+            raise PermissionDenied
+        topic = get_object_or_404(Topic, pk=object_id)
+        data = request.POST if request.method == "POST" else None
+        form = ReestimateForm(topic, data, initial={"development": request.GET.get("development")})
+        if form.is_valid() and (revision := form.save(editor=request.user)):
+            as_of = date_format(revision.as_of)
+            self.message_user(request, f"The estimates of “{topic}” changed, as of {as_of}.", messages.SUCCESS)
+            if revision != topic.revisions.order_by("-as_of", "-created_at", "-pk").first():
+                self.message_user(request, "A later revision still sets the numbers readers see.", messages.WARNING)
+            return redirect("admin:scenarios_topic_change", topic.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Re-estimate “{topic}”",
+            "opts": self.opts,
+            "original": topic,
+            "form": form,
+            "media": self.media + form.media,
+            "has_view_permission": self.has_view_permission(request, topic),
+        }
+        return TemplateResponse(request, "admin/scenarios/topic/re_estimate.html", context)
+
 
 @admin.register(Outcome)
 class OutcomeAdmin(admin.ModelAdmin):
@@ -189,11 +227,12 @@ class SignpostInline(admin.TabularInline):
     extra = 1
     fields = ["text", "order"]
     verbose_name = "signpost to watch for"
+    verbose_name_plural = "signposts to watch for"
 
 
 @admin.register(Scenario)
 class ScenarioAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
-    form = ScenarioForm
+    form = StaleEditCheckForm
     list_display = ["title", "topic", "outcome", "estimate", "is_published", "updated_at"]
     list_filter = ["is_published", "topic", "outcome"]
     list_select_related = ["topic", "outcome"]
@@ -208,12 +247,45 @@ class ScenarioAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
         (
             "Editor's estimate",
             {
-                "fields": ["likelihood", "estimated_at", "likelihood_rationale"],
-                "description": "An illustrative estimate, shown to readers as such. "
-                "A topic's estimates should add up to 100 %.",
+                "fields": ["current_likelihood", "estimate_date", "likelihood_rationale"],
+                "description": "An illustrative estimate, shown to readers as such. A topic's estimates "
+                "change together, adding up to 100 %, with a reason: each change is kept.",
             },
         ),
     ]
+    # Shown, not edited: a topic's estimates change together, by its re-estimate form.
+    readonly_fields = ["current_likelihood", "likelihood_alone", "estimate_date"]
+
+    def get_fieldsets(self, request, obj=None):
+        if can_reestimate(request):
+            return self.fieldsets
+        # The number alone, without a link to a form they would be refused.
+        fields = ["likelihood_alone", "estimate_date", "likelihood_rationale"]
+        return [
+            (name, {**options, "fields": fields} if name == "Editor's estimate" else options)
+            for name, options in self.fieldsets
+        ]
+
+    @admin.display(description="likelihood")
+    def likelihood_alone(self, scenario):
+        return self.get_empty_value_display() if scenario.likelihood is None else f"{scenario.likelihood} %"
+
+    @admin.display(description="likelihood")
+    def current_likelihood(self, scenario):
+        if scenario.topic_id is None:
+            return self.likelihood_alone(scenario)
+        url = reverse("admin:scenarios_topic_reestimate", args=[scenario.topic_id])
+        return format_html(
+            '{} <a class="button reestimate-link" href="{}">Re-estimate the topic</a>',
+            self.likelihood_alone(scenario),
+            url,
+        )
+
+    @admin.display(description="estimate as of")
+    def estimate_date(self, scenario):
+        if scenario.estimated_at is None:
+            return self.get_empty_value_display()
+        return date_format(timezone.localtime(scenario.estimated_at))
 
     @admin.display(description="likelihood", ordering="likelihood")
     def estimate(self, scenario):

@@ -219,14 +219,14 @@ class Scenario(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Editor's estimate in percent (0–100); leave empty if not estimated.",
+        help_text="Editor's estimate in percent (0–100), the topic's latest revision's; changed by re-estimating the topic.",
     )
     likelihood_rationale = models.TextField("rationale", blank=True)
     estimated_at = models.DateTimeField(
         "estimate as of",
         null=True,
         blank=True,
-        help_text="When the likelihood was last set. Filled in when it changes; set it to date an estimate by hand.",
+        help_text="When the likelihood was last set: the 'as of' date of the revision that set it.",
     )
     is_published = models.BooleanField("published", default=False)
     sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")

@@ -1,5 +1,6 @@
 """Editors curate content in the admin, and can do nothing more."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -23,14 +24,20 @@ pytestmark = pytest.mark.django_db
 CONTENT = ["topic", "outcome", "scenario", "factor", "influence", "source"]
 
 
-def test_the_editors_group_has_exactly_the_content_and_moderation_permissions():
+def test_the_editors_group_has_exactly_the_content_timeline_and_moderation_permissions():
     permissions = Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename")
-    content = {
-        ("scenarios", f"{action}_{model}") for model in CONTENT for action in ("add", "change", "delete", "view")
-    }
-    annotating = {("annotations", f"{action}_annotation") for action in ("add", "change", "delete", "view")}
+    edit = ("add", "change", "delete", "view")
+    content = {("scenarios", f"{action}_{model}") for model in [*CONTENT, "signpost"] for action in edit}
+    annotating = {("annotations", f"{action}_annotation") for action in edit}
     moderating = {("annotations", c) for c in ("moderate_annotation", "view_flag", "view_moderationevent")}
-    assert set(permissions) == content | annotating | moderating
+    developments = {
+        ("timeline", f"{action}_{model}")
+        for model in ("development", "developmentsource", "signpostmark")
+        for action in edit
+    }
+    # Revisions are recorded and read, never changed or deleted.
+    revisions = {("timeline", c) for c in ("add_revision", "view_revision", "add_estimate", "view_estimate")}
+    assert set(permissions) == content | annotating | moderating | developments | revisions
 
 
 @pytest.mark.parametrize("model", CONTENT)
@@ -143,8 +150,9 @@ def test_a_second_editor_saving_a_stale_form_is_told_of_the_conflict(client, edi
         return {
             "topic": topic.pk, "outcome": scenario.outcome.pk, "title": title, "slug": scenario.slug,
             "is_published": "on", "loaded_version": loaded, "narrative": scenario.narrative,
-            "signposts": scenario.signposts, "implications": scenario.implications, "likelihood": 30,
+            "signposts": scenario.signposts, "implications": scenario.implications,
             "likelihood_rationale": "why", "influences-TOTAL_FORMS": 0, "influences-INITIAL_FORMS": 0,
+            "signpost_items-TOTAL_FORMS": 0, "signpost_items-INITIAL_FORMS": 0,
             "annotations-TOTAL_FORMS": 0, "annotations-INITIAL_FORMS": 0,
         }  # fmt: skip
 
@@ -159,7 +167,6 @@ def test_a_second_editor_saving_a_stale_form_is_told_of_the_conflict(client, edi
 
 def _scenario_form(scenario: Scenario, **changes) -> dict:
     """The scenario change form as the admin sends it back untouched, with `changes` applied."""
-    estimated_at = scenario.estimated_at
     form = {
         "topic": scenario.topic.pk,
         "outcome": scenario.outcome.pk,
@@ -169,11 +176,10 @@ def _scenario_form(scenario: Scenario, **changes) -> dict:
         "narrative": scenario.narrative,
         "signposts": scenario.signposts,
         "implications": scenario.implications,
-        "likelihood": scenario.likelihood,
-        "estimated_at_0": f"{estimated_at:%Y-%m-%d}" if estimated_at else "",
-        "estimated_at_1": f"{estimated_at:%H:%M:%S}" if estimated_at else "",
         "likelihood_rationale": scenario.likelihood_rationale,
         "sources": [source.pk for source in scenario.sources.all()],
+        "signpost_items-TOTAL_FORMS": 0,
+        "signpost_items-INITIAL_FORMS": 0,
         "influences-TOTAL_FORMS": 0,
         "influences-INITIAL_FORMS": 0,
         "annotations-TOTAL_FORMS": 0,
@@ -249,47 +255,61 @@ def test_influence_reasons_are_written_in_text_areas(client, editor, page):
     assert f'name="{name}" value=' not in response.text  # no one-line box
 
 
-def test_the_estimate_date_sits_with_the_likelihood_and_explains_itself(client, editor):
-    scenario = make_scenario()
+def test_the_likelihood_and_its_date_are_read_only_with_a_way_to_reestimate_the_topic(client, editor):
+    scenario = make_scenario(likelihood=20)
+    Scenario.objects.filter(pk=scenario.pk).update(estimated_at=datetime(2025, 1, 19, 12, tzinfo=UTC))
     client.force_login(editor)
     response = client.get(f"/admin/scenarios/scenario/{scenario.pk}/change/")
     fieldsets = {name: options["fields"] for name, options in response.context["adminform"].model_admin.fieldsets}
-    assert fieldsets["Editor's estimate"] == ["likelihood", "estimated_at", "likelihood_rationale"]
-    assert 'name="estimated_at_0"' in response.text
-    assert "Filled in when it changes; set it to date an estimate by hand." in response.text
-    Scenario.objects.filter(pk=scenario.pk).update(likelihood=12, estimated_at=datetime(2025, 1, 19, 12, tzinfo=UTC))
+    assert fieldsets["Editor's estimate"] == ["current_likelihood", "estimate_date", "likelihood_rationale"]
+    url = f"/admin/scenarios/topic/{scenario.topic.pk}/re-estimate/"
+    assert f'20 % <a class="button reestimate-link" href="{url}">Re-estimate the topic</a>' in response.text
+    assert 'name="likelihood"' not in response.text
+    assert 'name="estimated_at_0"' not in response.text
+    assert '<div class="readonly">Jan. 19, 2025</div>' in response.text
+    assert "set it to date an estimate by hand" not in response.text  # the model's help, untrue here
+    assert "change together, adding up to 100 %, with a reason" in response.text
+    Scenario.objects.filter(pk=scenario.pk).update(likelihood=12)
     assert '12 %<div class="mini quiet">as of Jan. 19, 2025</div>' in client.get("/admin/scenarios/scenario/").text
 
 
-def test_an_editor_dates_an_estimate_by_hand_and_the_date_is_kept(client, editor):
+def test_staff_who_may_not_reestimate_see_the_likelihood_without_the_link(client):
+    from django.contrib.auth.models import Permission
+
     scenario = make_scenario(likelihood=20)
-    client.force_login(editor)
+    user = User.objects.create_user("scenario-editor", password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_scenario", "change_scenario"]))
+    client.force_login(user)
+    page = client.get(f"/admin/scenarios/scenario/{scenario.pk}/change/").text
+    assert '<div class="readonly">20 %</div>' in page
+    assert "Re-estimate" not in page
 
-    saved = _save_scenario(client, scenario, likelihood=35, estimated_at_0="2025-01-19", estimated_at_1="12:00:00")
 
-    assert saved.likelihood == 35
-    assert saved.estimated_at == datetime(2025, 1, 19, 12, tzinfo=UTC)
-    assert _save_scenario(client, saved).estimated_at == datetime(2025, 1, 19, 12, tzinfo=UTC)
+def test_a_likelihood_or_its_date_posted_with_the_scenario_form_changes_nothing(client, editor):
+    from diplomacy.timeline.models import Revision
 
-
-def test_changing_the_likelihood_in_the_admin_dates_the_estimate_anew(client, editor):
     scenario = make_scenario(likelihood=20)
-    Scenario.objects.filter(pk=scenario.pk).update(estimated_at=datetime(2025, 1, 19, 12, 0, 0, 123456, tzinfo=UTC))
+    dated = datetime(2025, 1, 19, 12, 0, 0, 123456, tzinfo=UTC)
+    Scenario.objects.filter(pk=scenario.pk).update(estimated_at=dated)
     scenario.refresh_from_db()
     client.force_login(editor)
 
-    unchanged = _save_scenario(client, scenario, title="A new title")
-    assert unchanged.estimated_at == datetime(2025, 1, 19, 12, 0, 0, 123456, tzinfo=UTC)  # to the microsecond
+    saved = _save_scenario(
+        client, scenario, title="A new title", likelihood=35, estimated_at_0="2024-01-01", estimated_at_1="12:00:00"
+    )
 
-    before = datetime.now(UTC)
-    changed = _save_scenario(client, unchanged, likelihood=40)
-    assert changed.estimated_at is not None and changed.estimated_at >= before
+    assert saved.title == "A new title"
+    assert (saved.likelihood, saved.estimated_at) == (20, dated)  # to the microsecond
+    assert not Revision.objects.exists()
 
 
-def test_an_editor_can_clear_an_estimates_date(client, editor):
-    scenario = make_scenario(likelihood=20)
+def test_the_topic_page_shows_its_scenarios_likelihoods_read_only(client, editor, outcomes):
+    topic = make_topic_with_scenarios(outcomes)
     client.force_login(editor)
-    assert _save_scenario(client, scenario, estimated_at_0="", estimated_at_1="").estimated_at is None
+    page = client.get(f"/admin/scenarios/topic/{topic.pk}/change/").text
+    assert 'name="scenarios-0-title"' in page
+    assert 'name="scenarios-0-likelihood"' not in page
+    assert re.search(r'<td class="field-likelihood">\s*<p>25</p>\s*</td>', page)
 
 
 def test_sources_show_and_take_their_documents_date(client, editor):
