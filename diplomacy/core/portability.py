@@ -1,10 +1,10 @@
-"""Content portability: all editorial content and public annotations as one JSON document, and back.
+"""Content portability: all editorial content, its history and public annotations as one JSON document, and back.
 
 The document keeps primary keys, so links between objects (and permalinks to
 annotations) survive the trip. Users appear only as the usernames of the authors of
-public annotations: no email addresses, no passwords. Accounts are not content, so an
-import matches authors by username, not by key: a key in the document may belong to
-someone else in the database it is loaded into.
+public annotations and of the editors of revisions: no email addresses, no passwords.
+Accounts are not content, so an import matches them by username, not by key: a key in
+the document may belong to someone else in the database it is loaded into.
 """
 
 from __future__ import annotations
@@ -20,14 +20,19 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from diplomacy.annotations.models import Annotation
-from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
+from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 
 from .models import EPOCH, Version
 
 FORMAT = "diplomacy-content"
 VERSION = 1
 # In the order they must be loaded.
-MODELS = [Outcome, Source, Topic, Factor, Scenario, Influence, User, Annotation]
+MODELS = [
+    *(Outcome, Source, Topic, Factor, Scenario, Signpost, Influence),
+    *(Development, DevelopmentSource, SignpostMark),
+    *(User, Annotation, Revision, Estimate),
+]
 SKIPPED_FIELDS: dict[type[models.Model], set[str]] = {Scenario: {"search_vector"}}
 
 
@@ -46,16 +51,11 @@ def _fields(model: type[models.Model]) -> list[str]:
 
 def _querysets() -> dict[type[models.Model], models.QuerySet[Any]]:
     public = Annotation.objects.for_everyone()
-    return {
-        Outcome: Outcome.objects.order_by("pk"),
-        Source: Source.objects.order_by("pk"),
-        Topic: Topic.objects.order_by("pk"),
-        Factor: Factor.objects.order_by("pk"),
-        Scenario: Scenario.objects.order_by("pk"),
-        Influence: Influence.objects.order_by("pk"),
-        User: User.objects.filter(pk__in=public.values("author")).order_by("pk"),
-        Annotation: public.order_by("pk"),
+    named = models.Q(pk__in=public.values("author")) | models.Q(pk__in=Revision.objects.values("editor"))
+    querysets: dict[type[models.Model], models.QuerySet[Any]] = {
+        model: model._default_manager.order_by("pk") for model in MODELS
     }
+    return querysets | {User: User.objects.filter(named).order_by("pk"), Annotation: public.order_by("pk")}
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -89,7 +89,9 @@ def import_content(document: dict[str, Any]) -> int:
             if isinstance(item.object, User):
                 continue
             if isinstance(item.object, Annotation):
-                item.object.author_id = _account_of_author(accounts, item.object)
+                item.object.author_id = _account(accounts, item.object.author_id, f"annotation {item.object.pk}")
+            elif isinstance(item.object, Revision) and item.object.editor_id is not None:
+                item.object.editor_id = _account(accounts, item.object.editor_id, f"revision {item.object.pk}")
             item.save()
             count += 1
         with connection.cursor() as cursor:  # new rows must not reuse the imported keys (PostgreSQL)
@@ -101,7 +103,7 @@ def import_content(document: dict[str, Any]) -> int:
 
 
 def _accounts(authors: list[User]) -> tuple[dict[int, int], int]:
-    """Map each exported author's key to the key of the account with their username here,
+    """Map each exported user's key to the key of the account with their username here,
     making the accounts that are missing; returns the map and how many accounts were made.
 
     An existing account is left as it is; a new one gets the key this database gives it,
@@ -120,7 +122,8 @@ def _accounts(authors: list[User]) -> tuple[dict[int, int], int]:
     return accounts, made
 
 
-def _account_of_author(accounts: dict[int, int], annotation: Annotation) -> int:
-    if annotation.author_id not in accounts:
-        raise ImportRefused(f"annotation {annotation.pk} is by user {annotation.author_id}, who is not in the document")
-    return accounts[annotation.author_id]
+def _account(accounts: dict[int, int], user: int, what: str) -> int:
+    """The key here of the account of the exported user with the key `user`."""
+    if user not in accounts:
+        raise ImportRefused(f"{what} is by user {user}, who is not in the document")
+    return accounts[user]

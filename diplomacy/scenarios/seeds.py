@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from diplomacy.timeline.models import Revision
+from diplomacy.timeline.models import Development, DevelopmentSource, Revision, SignpostMark
 
 from . import likelihood
 from .models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
@@ -39,7 +39,8 @@ class Seed:
     model: type[models.Model]
     key: tuple[str, ...]
     fields: dict[str, Any]
-    sources: list[str] | None = None
+    # Many-to-many relations, set once the object is saved: field name → the keys of the seeds it names.
+    related: dict[str, list[str]] = field(default_factory=dict)
     place: str = ""
 
 
@@ -51,6 +52,9 @@ class SeedSet:
     topics: list[Seed] = field(default_factory=list)
     scenarios: list[Seed] = field(default_factory=list)
     influences: list[Seed] = field(default_factory=list)
+    developments: list[Seed] = field(default_factory=list)
+    developmentsources: list[Seed] = field(default_factory=list)
+    signpostmarks: list[Seed] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +90,8 @@ class Entry:
     absent: Any = None  # what an optional key that is left out counts as
     field: str | None = ""  # the model field it fills: "" for the key's own name, None for none
     names: str = ""  # the kind of seed its value must name, e.g. "outcome"
+    verb: str = "names"  # how a problem says it names an unknown one: "cites an unknown source"
+    many: bool = False  # a list of keys: a many-to-many relation, set once the object is saved
     once_per_parent: bool = False  # no two items of one parent may name the same seed
     between: tuple[int, int] | None = None  # the smallest and largest number allowed
     items: Kind | None = None  # the kind of the items it lists
@@ -114,7 +120,12 @@ SENTENCES = Entry(
 ITEMS = Entry("a non-empty list", lambda v: isinstance(v, list) and bool(v), instead=[])
 # Left empty, an optional list means none.
 SOME_ITEMS = Entry("a list", lambda v: not v or isinstance(v, list), lambda v: v or [], instead=[], optional=True)
-SOURCES = Entry("a list of keys", _texts, list, instead=[], optional=True, absent=[], names="source")
+SOURCES = Entry(
+    "a list of keys", _texts, list, instead=[], optional=True, absent=[], names="source", verb="cites", many=True
+)
+TOPICS = Entry(
+    "a non-empty list of topic slugs", lambda v: _texts(v) and bool(v), list, instead=[], names="topic", many=True
+)
 PUBLISHED = replace(FLAG, field="is_published")
 
 
@@ -129,6 +140,10 @@ class Kind:
     duplicate: str = "{name} {key_name} '{key}'"  # a key used twice: "outcome slug 'good'"
     check: Callable[[list[Seed]], str | None] | None = None  # on the items it lists, once all are read
     shared: dict[str, dict[str, Entry]] = field(default_factory=dict)  # mappings whose fields every item gets
+    keys: int = 1  # how many of the first entries make the key
+    # Checks what the key names beyond what each entry can (given the parent and the seeds read so
+    # far) and returns the key in one spelling, or a problem: a signpost named by text or number.
+    resolve: Callable[[tuple[Any, ...], Seed | None, SeedSet], tuple[str, ...] | str] | None = None
 
     @property
     def name(self) -> str:
@@ -191,6 +206,71 @@ TOPIC = Kind(
     },
     check=lambda scenarios: likelihood.distribution_problem(s.fields["likelihood"] for s in scenarios),
 )
+
+
+def _signpost(key: tuple[Any, ...], development: Seed | None, found: SeedSet) -> tuple[str, ...] | str:
+    """A marked signpost as topic, scenario and number (1 for the first), however the file names it."""
+    topic, slug, signpost = key
+    if development and topic not in development.related.get("topics", []):
+        return f"names topic '{topic}', which {development.place} is not about (add it to its topics)"
+    scenario = next((seed for seed in found.scenarios if seed.key == (topic, slug)), None)
+    if scenario is None:
+        return f"names an unknown scenario '{topic}/{slug}'"
+    lines = scenario.fields["signposts"].split("\n")
+    number = signpost if _whole(signpost) else lines.index(signpost) + 1 if signpost in lines else 0
+    if not 1 <= number <= len(lines):
+        return f"names signpost {signpost!r}, which scenario '{topic}/{slug}' does not have (it has {len(lines)})"
+    return topic, slug, str(number)
+
+
+DEVELOPMENT_SOURCE = Kind(
+    DevelopmentSource,
+    "a source of {parent}",
+    {
+        "title": TEXT,
+        "publisher": TEXT,
+        "date": replace(DATE, field="published_on"),
+        "url": BLANK_TEXT,
+        "quote": TEXT,
+    },
+    label="source '{key}' of {parent}",
+    duplicate="source '{key}' of {parent}",
+)
+SIGNPOST_MARK = Kind(
+    SignpostMark,
+    "a signpost mark of {parent}",
+    {
+        "topic": replace(TEXT, field=None, names="topic"),
+        "scenario": replace(TEXT, field=None),
+        "signpost": Entry(
+            "a signpost's text or its number (1 for the first), not {!r}",
+            lambda v: _whole(v) or (isinstance(v, str) and bool(v.strip())),
+            lambda v: v if _whole(v) else v.strip(),
+            instead="",
+            field=None,
+        ),
+        "state": TEXT,
+        "why": replace(TEXT, field="note"),
+    },
+    label="mark of signpost '{key}' by {parent}",
+    duplicate="signpost '{key}' marked by {parent}",
+    keys=3,
+    resolve=_signpost,
+)
+DEVELOPMENT = Kind(
+    Development,
+    "a development",
+    {
+        "slug": TEXT,
+        "title": TEXT,
+        "date": replace(DATE, field="happened_on", accepts=lambda v: isinstance(v, date), optional=False),
+        "summary": TEXT,
+        "topics": TOPICS,
+        "published": PUBLISHED,
+        "sources": replace(ITEMS, items=DEVELOPMENT_SOURCE),
+        "signposts": replace(SOME_ITEMS, items=SIGNPOST_MARK),
+    },
+)
 # Each file, the key that lists its items ("" when the file is one item), and their kind; in
 # this order, because a file may only name seeds that are read before it.
 FILES = (
@@ -198,7 +278,10 @@ FILES = (
     ("sources.yaml", "sources", SOURCE),
     ("factors.yaml", "factors", FACTOR),
     ("topics/*.yaml", "", TOPIC),
+    ("developments.yaml", "developments", DEVELOPMENT),
 )
+# How seeds name the objects they relate to, by model: a source by its key, a topic by its slug.
+NATURAL_KEYS: dict[type[models.Model], str] = {kind.model: kind.key for kind in (OUTCOME, SOURCE, FACTOR, TOPIC)}
 
 
 class _Mapping(dict[Any, Any]):
@@ -286,21 +369,29 @@ class _Reader:
         what = kind.item.format(**words)
         if not self.mapping(data, what, kind.entries):
             return None
-        key = self.value(data, kind.key, kind.entries[kind.key], what)
-        path = (*parent.key, key) if parent else (key,)
-        words |= {"key": key, "path": "/".join(path)}
+        found_before = len(self.problems)
+        named = {name: self.value(data, name, entry, what) for name, entry in list(kind.entries.items())[: kind.keys]}
+        key: tuple[Any, ...] = tuple(named.values())
+        if kind.resolve and len(self.problems) == found_before:
+            resolved = kind.resolve(key, parent, self.found)
+            if isinstance(resolved, str):
+                self.problem(data, f"{what} {resolved}")
+            else:
+                key = resolved
+        path = (*(parent.key if parent else ()), *map(str, key))
+        words |= {"key": "/".join(map(str, key)), "path": "/".join(path)}
         if self.duplicate((kind.name, *path), data, kind.duplicate.format(**words)):
             return None
         seed = Seed(kind.model, path, dict(shared or {}), place=kind.label.format(**words))
         for name, entry in kind.entries.items():
             if entry.items:
                 continue  # the items listed are read after their parent, whose seed they need
-            value = key if name == kind.key else self.value(data, name, entry, seed.place, parent)
-            if name == "sources":
-                seed.sources = value  # a relation, which load_seeds sets once the object is saved
+            value = named[name] if name in named else self.value(data, name, entry, seed.place, parent)
+            if entry.many:
+                seed.related[entry.field or name] = value
             elif entry.field is not None:
                 seed.fields[entry.field or name] = value
-        self.check_model(seed, data)
+        self.check_model(kind, seed, data)
         getattr(self.found, f"{kind.name}s").append(seed)  # SeedSet names its lists after the kinds
         listed = [
             child
@@ -341,9 +432,8 @@ class _Reader:
             # A single key left blank has been reported already; a list of keys has no blank to skip.
             named = value if isinstance(value, list) else [value] if value else []
             unknown = [key for key in named if (entry.names, key) not in self.places]
-            verb = "cites" if isinstance(value, list) else "names"
             for key in unknown:
-                self.problem(data, f"{what} {verb} an unknown {entry.names} '{key}'")
+                self.problem(data, f"{what} {entry.verb} an unknown {entry.names} '{key}'")
             if entry.once_per_parent and parent and not unknown:
                 self.duplicate(("once", name, *parent.key, value), data, f"{name} '{value}' in {parent.place}")
         return value
@@ -356,8 +446,10 @@ class _Reader:
         self.places[key] = f"{self.file}, line {getattr(where, 'line', '?')}"
         return False
 
-    def check_model(self, seed: Seed, data: _Mapping) -> None:
-        """Run the model's own field validation (lengths, slugs, ranges, choices)."""
+    def check_model(self, kind: Kind, seed: Seed, data: _Mapping) -> None:
+        """Run the model's own field validation (lengths, slugs, ranges, choices); problems name the file's keys."""
+        entries = [kind.entries, *kind.shared.values()]
+        keys = {entry.field or key: key for group in entries for key, entry in group.items() if entry.field is not None}
         names = {model_field.name for model_field in seed.model._meta.fields}
         instance = seed.model(**{name: value for name, value in seed.fields.items() if name in names})
         try:
@@ -365,8 +457,8 @@ class _Reader:
             instance.clean_fields(exclude=list(names - seed.fields.keys()))
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.problem(data, f"{seed.place}: {name}: {message}")
+                for message in dict.fromkeys(messages):  # a URL field's two validators may say the same
+                    self.problem(data, f"{seed.place}: {keys.get(name, name)}: {message}")
 
 
 def read_seeds(path: Path = DEFAULT_PATH) -> SeedSet:
@@ -379,12 +471,19 @@ def read_seeds(path: Path = DEFAULT_PATH) -> SeedSet:
     return reader.found
 
 
+def _related(model: type[models.Model], name: str, keys: list[str]) -> models.QuerySet[Any]:
+    """The objects a many-to-many field of the model should hold, found by the keys seeds name them by."""
+    target = cast(type[models.Model], model._meta.get_field(name).related_model)
+    return target._default_manager.filter(**{f"{NATURAL_KEYS[target]}__in": keys})
+
+
 def _differs(instance: models.Model, seed: Seed) -> bool:
     if any(getattr(instance, name) != value for name, value in seed.fields.items()):
         return True
-    if seed.sources is not None:
-        return set(cast(Any, instance).sources.values_list("key", flat=True)) != set(seed.sources)
-    return False
+    return any(
+        set(getattr(instance, name).values_list(NATURAL_KEYS[getattr(instance, name).model], flat=True)) != set(keys)
+        for name, keys in seed.related.items()
+    )
 
 
 def _save(
@@ -393,11 +492,11 @@ def _save(
     """Create the object (with `on_create` too), or update it if asked to; leave a changed one alone otherwise."""
     label = str(seed.model._meta.verbose_name_plural)
     plain = {name: value for name, value in seed.fields.items() if name not in lookup}
-    instance = seed.model._default_manager.filter(**lookup).first()
+    instance = seed.model._default_manager.filter(**lookup).order_by("pk").first()
     if instance is None:
         instance = seed.model._default_manager.create(**lookup, **plain, **(on_create or {}))
         report.created[label] += 1
-    elif not _differs(instance, Seed(seed.model, seed.key, plain, seed.sources)):
+    elif not _differs(instance, replace(seed, fields=plain)):
         report.unchanged[label] += 1
         return instance
     elif update:
@@ -408,8 +507,8 @@ def _save(
     else:
         report.skipped.append(f"{seed.place}: differs from its seed (changed by an editor?); --update overwrites it")
         return instance
-    if seed.sources is not None:
-        cast(Any, instance).sources.set(Source.objects.filter(key__in=seed.sources))
+    for name, keys in seed.related.items():
+        getattr(instance, name).set(_related(seed.model, name, keys))
     return instance
 
 
@@ -429,23 +528,38 @@ def load_seeds(seeds: SeedSet, update: bool = False) -> Report:
     factors = {s.key[0]: _save(s, {"slug": s.key[0]}, update, report) for s in seeds.factors}
     topics = {s.key[0]: _save(s, {"slug": s.key[0]}, update, report) for s in seeds.topics}
     dated = {s.key[0]: s.fields.get("document_date") for s in seeds.sources}
-    scenarios: dict[tuple[str, ...], models.Model] = {}
+    scenarios: dict[tuple[str, ...], Scenario] = {}
     for seed in seeds.scenarios:
         fields = dict(seed.fields)
         fields["outcome"] = outcomes[fields.pop("outcome_slug")]
         topic = topics[seed.key[0]]
-        scenarios[seed.key] = _save(
-            Seed(Scenario, seed.key, fields, seed.sources, seed.place),
-            {"topic": topic, "slug": seed.key[1]},
-            update,
-            report,
-            on_create={"estimated_at": _as_of(dated.get(key) for key in seed.sources or ())},
+        scenarios[seed.key] = cast(
+            Scenario,
+            _save(
+                replace(seed, fields=fields),
+                {"topic": topic, "slug": seed.key[1]},
+                update,
+                report,
+                on_create={"estimated_at": _as_of(dated.get(key) for key in seed.related.get("sources", ()))},
+            ),
         )
-        _sync_signposts(cast(Scenario, scenarios[seed.key]))
+        _sync_signposts(scenarios[seed.key])
     for seed in seeds.influences:
         topic_slug, scenario_slug, factor_slug = seed.key
         lookup = {"scenario": scenarios[(topic_slug, scenario_slug)], "factor": factors[factor_slug]}
         _save(seed, lookup, update, report)
+    developments = {s.key[0]: _save(s, {"slug": s.key[0]}, update, report) for s in seeds.developments}
+    for seed in seeds.developmentsources:
+        _save(seed, {"development": developments[seed.key[0]], "title": seed.key[1]}, update, report)
+    lines = {s.key: s.fields["signposts"].split("\n") for s in seeds.scenarios}
+    for seed in seeds.signpostmarks:
+        slug, topic_slug, scenario_slug, number = seed.key
+        index = int(number) - 1
+        items = list(scenarios[(topic_slug, scenario_slug)].signpost_items.order_by("order", "pk"))
+        if index >= len(items) or items[index].text != lines[(topic_slug, scenario_slug)][index]:
+            report.skipped.append(f"{seed.place}: the signpost is no longer as seeded (changed by an editor?)")
+            continue
+        _save(seed, {"development": developments[slug], "signpost": items[index]}, update, report)
     for topic in topics.values():
         as_of = Scenario.objects.filter(topic_id=topic.pk).aggregate(newest=Max("estimated_at"))["newest"]
         if Revision.snapshot(cast(Topic, topic), as_of=(as_of or timezone.now()).date(), reason=SEEDED):

@@ -1,17 +1,20 @@
 """generate_demo: synthetic content at a small scale, counted, idempotent, removable without touching the rest."""
 
+from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
-from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Topic
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Topic
+from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 from tests.factories import make_annotation, make_topic_with_scenarios
 
 pytestmark = pytest.mark.django_db
-SCALE = "0.002"  # 1 topic of 10 scenarios, 1 factor, 20 users, 2,000 annotations
+SCALE = "0.002"  # 1 topic of 10 scenarios, 1 factor, 20 users, 2,000 annotations; its history whatever the scale
 
 
 def generate(*args: str) -> str:
@@ -27,28 +30,152 @@ def demo_counts() -> dict[str, int]:
         "factors": Factor.objects.filter(slug__startswith="demo-").count(),
         "users": User.objects.filter(username__startswith="demo-").count(),
         "annotations": Annotation.objects.filter(author__username__startswith="demo-").count(),
+        "signposts": Signpost.objects.filter(scenario__topic__slug__startswith="demo-").count(),
+        "developments": Development.objects.filter(slug__startswith="demo-").count(),
+        "sources": DevelopmentSource.objects.filter(development__slug__startswith="demo-").count(),
+        "marks": SignpostMark.objects.filter(development__slug__startswith="demo-").count(),
+        "revisions": Revision.objects.filter(topic__slug__startswith="demo-").count(),
+        "estimates": Estimate.objects.filter(scenario__topic__slug__startswith="demo-").count(),
     }
 
 
+def no_demo_content() -> dict[str, int]:
+    return dict.fromkeys(demo_counts(), 0)
+
+
 @pytest.fixture
-def real_content(outcomes, contributor):
+def real_content(outcomes, contributor, editor):
     topic = make_topic_with_scenarios(outcomes, title="Real topic")
     make_annotation(topic.scenarios.first(), contributor, body="A real annotation")
+    Signpost.objects.create(scenario=topic.scenarios.first(), text="A real signpost.")
+    development = Development.objects.create(title="A real event", happened_on=date(2025, 2, 1), summary="It was.")
+    development.topics.add(topic)
+    DevelopmentSource.objects.create(development=development, title="A paper", publisher="Press", quote="Words.")
+    Revision.record(
+        topic, dict.fromkeys(topic.scenarios.values_list("pk", flat=True), 25), reason="Even.", as_of=date(2025, 2, 2)
+    )
     return topic
 
 
 def test_it_makes_content_in_proportion_to_the_scale(real_content):
     output = generate("--scale", SCALE)
-    assert demo_counts() == {"topics": 1, "scenarios": 10, "factors": 1, "users": 20, "annotations": 2000}
-    assert "2,000 annotations" in output
+    counts = demo_counts()
+    sources, marks = counts.pop("sources"), counts.pop("marks")
+    assert counts == {
+        "topics": 1,
+        "scenarios": 10,
+        "factors": 1,
+        "users": 20,
+        "annotations": 2000,
+        "signposts": 40,
+        "developments": 20,
+        "revisions": 50,
+        "estimates": 500,
+    }
+    assert 20 < sources < 40  # one or two for each development
+    assert 0 < marks < 40  # some developments mark a signpost or two
+    assert "2,000 annotations" in output and "20 developments, 50 revisions" in output
     topic = Topic.objects.get(slug__startswith="demo-")
     assert topic.is_published
     assert Outcome.objects.count() == 10  # the four real ones, and six demo ones to make ten
-    assert sum(s.likelihood for s in topic.scenarios.all()) <= 100
+    assert sum(s.likelihood for s in topic.scenarios.all()) == 100
     assert Influence.objects.filter(scenario__topic=topic).count() == 10
     quoted = Annotation.objects.exclude(quote="").filter(author__username__startswith="demo-").first()
     assert quoted.quote in quoted.scenario.narrative
     assert Annotation.objects.filter(author__username__startswith="demo-", is_public=False).exists()
+
+
+def demo_revisions():
+    return Revision.objects.filter(topic__slug__startswith="demo-").chronological().prefetch_related("estimates")
+
+
+def test_each_revision_is_a_distribution_a_few_points_from_the_one_before():
+    generate("--scale", SCALE)
+    previous: dict[int, int] | None = None
+    for revision in demo_revisions():
+        numbers = {e.scenario_id: e.likelihood for e in revision.estimates.all()}
+        assert len(numbers) == 10 and sum(numbers.values()) == 100, revision
+        assert {e.scenario_id: e.previous for e in revision.estimates.all()} == (previous or dict.fromkeys(numbers))
+        if previous:
+            assert 0 < sum(abs(numbers[pk] - previous[pk]) for pk in numbers) <= 10, revision
+        previous = numbers
+    assert len({r.as_of for r in demo_revisions()}) == 50  # on different days
+
+
+def test_the_latest_revision_is_what_the_scenarios_show():
+    generate("--scale", SCALE)
+    latest = demo_revisions().last()
+    scenarios = Scenario.objects.filter(topic__slug__startswith="demo-")
+    assert dict(latest.estimates.values_list("scenario_id", "likelihood")) == dict(
+        scenarios.values_list("pk", "likelihood")
+    )
+    noon = datetime.combine(latest.as_of, time(12), tzinfo=UTC)
+    assert set(scenarios.values_list("estimated_at", flat=True)) == {noon}
+    assert Revision.objects.filter(topic=latest.topic).order_by("-as_of", "-created_at", "-pk").first() == latest
+
+
+def test_developments_happened_in_the_past_two_years_and_rest_on_web_sources():
+    generate("--scale", SCALE)
+    today = timezone.localdate()
+    developments = Development.objects.filter(slug__startswith="demo-")
+    for development in developments:
+        assert today - timedelta(days=730) <= development.happened_on < today, development
+        assert list(development.topics.values_list("slug", flat=True)) == ["demo-topic-0001"]
+        assert 1 <= development.sources.count() <= 2
+        for source in development.sources.all():
+            assert source.url.startswith("https://"), source.url
+            assert development.happened_on <= source.published_on <= today
+            source.full_clean()
+        development.full_clean()
+    assert developments.filter(is_published=True).count() > developments.count() / 2
+
+
+def test_revisions_cite_developments_of_their_topic_that_had_happened():
+    generate("--scale", SCALE)
+    cited = [r for r in demo_revisions() if r.development]
+    assert cited
+    for revision in cited:
+        assert revision.development.topics.filter(pk=revision.topic_id).exists()
+        assert revision.development.happened_on <= revision.as_of
+        assert revision.development.is_published
+
+
+def test_signposts_are_items_whose_text_the_scenario_keeps():
+    generate("--scale", SCALE)
+    for scenario in Scenario.objects.filter(topic__slug__startswith="demo-"):
+        items = list(scenario.signpost_items.values_list("text", flat=True))
+        assert len(items) == 4
+        assert scenario.signpost_list == items
+        before = scenario.signposts
+        scenario.index_signposts()
+        assert scenario.signposts == before
+
+
+def test_developments_mark_only_signposts_of_their_own_topics():
+    generate("--scale", SCALE)
+    marks = SignpostMark.objects.filter(development__slug__startswith="demo-").select_related("signpost__scenario")
+    assert marks.exists()
+    for mark in marks:
+        assert mark.development.topics.filter(pk=mark.signpost.scenario.topic_id).exists()
+        mark.full_clean()
+    assert set(marks.values_list("state", flat=True)) <= {"observed", "contradicted"}
+
+
+def test_a_demo_topic_made_before_histories_gets_one_on_the_next_run():
+    generate("--scale", SCALE)
+    topic = Topic.objects.get(slug__startswith="demo-")
+    Development.objects.filter(topics=topic).delete()
+    Revision.objects.filter(topic=topic).delete()
+    Signpost.objects.filter(scenario__topic=topic).delete()  # the text stays, as before signposts were items
+    Scenario.objects.filter(pk=topic.scenarios.first().pk).update(likelihood=0)  # numbers that no longer add up
+    generate("--scale", SCALE)
+    assert sum(topic.scenarios.values_list("likelihood", flat=True)) == 100
+    assert demo_revisions().count() == 50
+    assert dict(demo_revisions().last().estimates.values_list("scenario_id", "likelihood")) == dict(
+        topic.scenarios.values_list("pk", "likelihood")
+    )
+    for scenario in topic.scenarios.all():
+        assert list(scenario.signpost_items.values_list("text", flat=True)) == scenario.signpost_list
 
 
 def test_every_scenario_gets_a_mix_of_annotations_like_a_real_one():
@@ -81,10 +208,15 @@ def test_an_interrupted_run_is_completed_by_the_next(real_content):
 def test_remove_takes_away_every_demo_row_and_nothing_else(real_content, contributor):
     generate("--scale", SCALE)
     output = generate("--remove")
-    assert demo_counts() == {"topics": 0, "scenarios": 0, "factors": 0, "users": 0, "annotations": 0}
+    assert demo_counts() == no_demo_content()
     assert "Removed the demo content (2,000 annotations)" in output
     assert Topic.objects.get().title == "Real topic"
     assert Scenario.objects.count() == 4
+    assert Signpost.objects.get().text == "A real signpost."
+    assert Development.objects.get().title == "A real event"
+    assert DevelopmentSource.objects.count() == 1
+    assert Revision.objects.get().estimates.count() == 4
+    assert not Development.history.filter(slug__startswith="demo-").exists()
     assert Outcome.objects.count() == 4
     assert Annotation.objects.get().body == "A real annotation"
     assert User.objects.filter(pk=contributor.pk).exists()

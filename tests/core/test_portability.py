@@ -1,7 +1,7 @@
 """export_content and import_content: the round trip loses nothing that is exported."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,22 +10,53 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from diplomacy.annotations.models import Annotation
-from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
+from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 from tests.factories import make_annotation, make_topic_with_scenarios
 
 pytestmark = pytest.mark.django_db
-CONTENT = [Annotation, Influence, Scenario, Factor, Topic, Source, Outcome]
+TIMELINE = [Estimate, Revision, SignpostMark, DevelopmentSource, Development, Signpost]
+CONTENT = [Annotation, *TIMELINE, Influence, Scenario, Factor, Topic, Source, Outcome]
 
 
 @pytest.fixture
-def content(outcomes, contributor, other_contributor):
+def content(outcomes, contributor, other_contributor, editor):
     topic = make_topic_with_scenarios(outcomes, title="Trade")
     scenario = topic.scenarios.first()
     make_annotation(scenario, contributor, body="Public *words*", quote="The first paragraph")
     make_annotation(scenario, other_contributor, kind="question", body="A question", source_url="https://example.org")
     make_annotation(scenario, contributor, body="Private words", is_public=False)
     make_annotation(scenario, contributor, body="Hidden words", state="hidden")
+    make_history(topic, editor)
     return topic
+
+
+def make_history(topic: Topic, editor: User) -> None:
+    """Signposts, a development with two sources that marks one, and two revisions (the second by an editor)."""
+    scenarios = list(topic.scenarios.order_by("outcome__order"))
+    for scenario in scenarios:
+        for order, text in enumerate(["Envoys meet.", "A text is agreed."]):
+            Signpost.objects.create(scenario=scenario, text=text, order=order)
+    development = Development.objects.create(
+        title="Envoys meet in Riyadh", happened_on=date(2025, 2, 18), summary="They meet.", is_published=True
+    )
+    development.topics.add(topic)
+    DevelopmentSource.objects.create(
+        development=development, title="A report", publisher="A paper", url="https://example.org/r", quote="They met."
+    )
+    DevelopmentSource.objects.create(development=development, title="A book", publisher="A press", quote="Words.")
+    SignpostMark.objects.create(
+        development=development, signpost=scenarios[0].signpost_items.first(), state="observed", note="They met."
+    )
+    Revision.snapshot(topic, as_of=date(2025, 1, 19), reason="Where the estimates started.")
+    Revision.record(
+        topic,
+        {s.pk: n for s, n in zip(scenarios, [40, 30, 20, 10], strict=True)},
+        reason="The envoys met.",
+        as_of=date(2025, 2, 19),
+        editor=editor,
+        development=development,
+    )
 
 
 def empty_the_content():
@@ -52,6 +83,61 @@ def test_the_round_trip_is_lossless(content, tmp_path):
     assert Annotation.objects.get(body="Public *words*").body_html == "<p>Public <em>words</em></p>\n"
 
 
+def test_the_round_trip_carries_signposts_developments_and_revisions(content, tmp_path, editor):
+    export(tmp_path)
+    empty_the_content()
+    call_command("import_content", str(tmp_path / "content.json"))
+    scenario = Scenario.objects.get(outcome__slug="breakthrough")
+    assert list(scenario.signpost_items.values_list("text", flat=True)) == ["Envoys meet.", "A text is agreed."]
+    assert scenario.signposts == "Envoys meet.\nA text is agreed."
+    development = Development.objects.get()
+    assert list(development.topics.all()) == [content]
+    assert list(development.sources.values_list("title", "url")) == [
+        ("A report", "https://example.org/r"),
+        ("A book", ""),
+    ]
+    mark = SignpostMark.objects.get()
+    assert (mark.development, mark.signpost.text, mark.signpost.scenario) == (development, "Envoys meet.", scenario)
+    first, second = Revision.objects.chronological()
+    assert (first.editor, first.development) == (None, None)
+    assert (second.editor, second.development, second.reason) == (editor, development, "The envoys met.")
+    assert second.estimates.get(scenario=scenario).likelihood == 40
+    assert second.estimates.get(scenario=scenario).previous == 25
+    assert first.estimates.get(scenario=scenario).previous is None
+    assert (scenario.likelihood, scenario.estimated_at.date()) == (40, date(2025, 2, 19))
+
+
+def test_revisions_go_to_the_editor_with_their_username_here(content: Topic, tmp_path: Path, editor: User) -> None:
+    export(tmp_path)
+    empty_the_content()
+    editor.delete()
+    account = User.objects.create_user("other-account", pk=editor.pk)  # the editor's old key, someone else's now
+    renamed = User.objects.create_user("editor", "editor@example.org", "new-password")
+    call_command("import_content", str(tmp_path / "content.json"))
+    assert Revision.objects.get(reason="The envoys met.").editor == renamed
+    assert not Revision.objects.filter(editor=account).exists()
+
+
+def test_it_makes_an_account_for_an_editor_new_to_this_database(content: Topic, tmp_path: Path, editor: User) -> None:
+    export(tmp_path)
+    empty_the_content()
+    editor.delete()
+    call_command("import_content", str(tmp_path / "content.json"))
+    account = Revision.objects.get(reason="The envoys met.").editor
+    assert account.username == "editor"
+    assert not account.has_usable_password() and not account.is_staff
+
+
+def test_it_refuses_a_revision_whose_editor_is_not_in_the_document(content: Topic, tmp_path: Path) -> None:
+    document = export(tmp_path)
+    document["objects"].remove(exported_user(document, "editor"))
+    (tmp_path / "content.json").write_text(json.dumps(document))
+    empty_the_content()
+    with pytest.raises(CommandError, match=r"revision \d+ is by user \d+, who is not in the document"):
+        call_command("import_content", str(tmp_path / "content.json"))
+    assert not any(model._default_manager.exists() for model in CONTENT)
+
+
 def test_times_keep_their_microseconds(content, tmp_path):
     """Django's JSON cuts times to milliseconds; 12:00:00.000500 must not come back as 12:00:00."""
     exact = datetime(2026, 1, 2, 12, 0, 0, 500, tzinfo=UTC)
@@ -67,6 +153,13 @@ def test_private_and_hidden_annotations_and_personal_data_are_not_exported(conte
     text = json.dumps(export(tmp_path))
     assert "Private words" not in text and "Hidden words" not in text
     assert "@example.org" not in text and "password" not in text
+
+
+def test_only_authors_of_public_annotations_and_editors_of_revisions_are_exported(content, tmp_path):
+    Annotation.objects.filter(body="A question").update(is_public=False)
+    users = [o["fields"] for o in export(tmp_path)["objects"] if o["model"] == "auth.user"]
+    assert sorted(user["username"] for user in users) == ["contributor", "editor"]
+    assert all(set(user) == {"username", "date_joined", "is_active"} for user in users)
 
 
 def test_existing_accounts_are_left_alone(content, tmp_path, contributor):
@@ -162,6 +255,18 @@ def test_new_content_after_an_import_gets_fresh_keys(content, tmp_path, contribu
     highest = Annotation.objects.order_by("-pk").first().pk
     new = make_annotation(Scenario.objects.first(), contributor)
     assert new.pk > highest
+    for model in TIMELINE:
+        highest = model._default_manager.order_by("-pk").first().pk
+        copy = model._default_manager.order_by("pk").first()
+        copy.pk = None
+        if isinstance(copy, Signpost):
+            copy.order = 9  # the copy, put last, is its scenario's own
+        elif isinstance(copy, SignpostMark):
+            copy.signpost = Signpost.objects.exclude(marks__isnull=False).first()
+        elif isinstance(copy, Estimate):
+            copy.revision = Revision.objects.create(topic=content, as_of=copy.revision.as_of, reason="Again.")
+        copy.save()
+        assert copy.pk > highest, model
 
 
 def test_importing_into_a_database_with_content_is_refused(content, tmp_path):

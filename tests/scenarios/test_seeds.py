@@ -1,15 +1,18 @@
 """load_seeds: idempotent, respectful of editors' changes, all or nothing on a broken file."""
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Source, Topic
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
 from diplomacy.scenarios.seeds import DEFAULT_PATH, SeedError, read_seeds
+from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 
 pytestmark = pytest.mark.django_db
 ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article.txt"
@@ -23,8 +26,12 @@ def load(path: Path = DEFAULT_PATH, *args: str) -> str:
     return out.getvalue()
 
 
+MODELS = (Topic, Outcome, Scenario, Signpost, Factor, Influence, Source)
+TIMELINE = (Development, DevelopmentSource, SignpostMark, Revision, Estimate)
+
+
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in (Topic, Outcome, Scenario, Factor, Influence, Source)}
+    return {model.__name__: model._default_manager.count() for model in (*MODELS, *TIMELINE)}
 
 
 # The real seed content.
@@ -61,6 +68,42 @@ def test_every_source_quotes_the_article_word_for_word_under_its_heading():
         heading = article.find(f"\n{section}\n")
         assert heading != -1, f"{seed.place}: no heading '{section}'"
         assert article.find(quote, heading) != -1, f"{seed.place} is not under '{section}'"
+
+
+def test_the_seeds_hold_the_kremlins_offer_of_talks_sourced_to_the_article():
+    load()
+    development = Development.objects.get(slug="kremlin-ready-to-talk")
+    assert development.is_published
+    assert development.happened_on == date(2025, 1, 19)
+    assert "ready to talk" in development.title and "sworn in" in development.title
+    assert set(development.topics.values_list("slug", flat=True)) == set(Topic.objects.values_list("slug", flat=True))
+    assert development.topics.count() == 6
+    source = development.sources.get()
+    assert (source.title, source.publisher) == ("Putin Ready To Talk Trump After Inauguration", "Jhon Lennon")
+    assert source.url == ""  # not known, so not invented
+    assert source.published_on == date(2025, 1, 19)  # as sources.yaml dates the undated article
+    assert "willingness to engage in talks with Trump once he's officially sworn in" in source.quote
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="the article is in ../shared, beside the checkout")
+def test_every_development_source_from_the_article_quotes_it_word_for_word():
+    article = ARTICLE.read_text(encoding="utf-8")
+    quoted = [s for s in read_seeds().developmentsources if s.fields["title"] == article.splitlines()[0]]
+    assert quoted
+    for seed in quoted:
+        assert seed.fields["quote"] in article, f"{seed.place} is not in the article"
+
+
+def test_each_topic_starts_its_history_with_the_seeded_numbers_dated_at_the_article():
+    load()
+    for topic in Topic.objects.all():
+        revision = topic.revisions.get()
+        assert revision.as_of == date(2025, 1, 19)
+        estimates = {e.scenario_id: e for e in revision.estimates.all()}
+        assert {pk: e.likelihood for pk, e in estimates.items()} == dict(
+            topic.scenarios.values_list("pk", "likelihood")
+        )
+        assert all(e.previous is None for e in estimates.values())
 
 
 def test_a_second_run_changes_nothing_and_says_so():
@@ -127,6 +170,28 @@ def minimal_seeds() -> dict[str, Any]:
                 },
             ],
         },
+        "developments.yaml": {
+            "developments": [
+                {
+                    "slug": "talks-offered",
+                    "title": "Talks offered",
+                    "date": date(2025, 1, 19),
+                    "summary": "One side offers talks.",
+                    "topics": ["trade"],
+                    "sources": [
+                        {
+                            "title": "An article",
+                            "publisher": "A. Writer",
+                            "url": "https://example.org/article",
+                            "quote": "Some words.",
+                        }
+                    ],
+                    "signposts": [
+                        {"topic": "trade", "scenario": "deal", "signpost": 2, "state": "observed", "why": "It shows."}
+                    ],
+                }
+            ]
+        },
     }
 
 
@@ -152,6 +217,91 @@ def test_a_fresh_load_reports_what_it_created(seeds):
     assert deal.signpost_list == ["One.", "Two.", "Three."]
     assert list(deal.sources.values_list("key", flat=True)) == ["quote-one"]
     assert deal.influences.get().strength == 2
+
+
+def test_a_fresh_load_makes_the_development_its_source_and_its_mark(seeds):
+    output = load(seeds)
+    assert "1 developments, 1 development sources, 1 signpost marks, 1 revisions" in output
+    development = Development.objects.get()
+    assert (development.title, development.happened_on, development.is_published) == (
+        "Talks offered",
+        date(2025, 1, 19),
+        True,
+    )
+    assert list(development.topics.values_list("slug", flat=True)) == ["trade"]
+    assert development.sources.get().url == "https://example.org/article"
+    mark = SignpostMark.objects.get()
+    assert (mark.development, mark.signpost.text, mark.state, mark.note) == (
+        development,
+        "Two.",
+        "observed",
+        "It shows.",
+    )
+    assert mark.signpost.scenario.slug == "deal"
+
+
+def test_a_second_load_of_developments_changes_nothing(seeds):
+    load(seeds)
+    before = counts()
+    updated_at = Development.objects.get().updated_at
+    output = load(seeds)
+    assert counts() == before
+    assert Development.objects.get().updated_at == updated_at
+    assert "Nothing to do" in output
+
+
+def test_a_signpost_may_be_named_by_its_text(seeds):
+    files = minimal_seeds()
+    mark = files["developments.yaml"]["developments"][0]["signposts"][0]
+    mark.update(scenario="no-deal", signpost="Three.", state="contradicted")
+    write_seeds(seeds, **files)
+    load(seeds)
+    assert SignpostMark.objects.get().signpost == Signpost.objects.get(scenario__slug="no-deal", text="Three.")
+
+
+def test_it_keeps_an_editors_change_to_a_development_and_its_mark_unless_asked(seeds):
+    load(seeds)
+    Development.objects.update(title="An editor's title")
+    development = Development.objects.get()
+    development.topics.clear()
+    SignpostMark.objects.update(note="An editor's reason.")
+    output = load(seeds)
+    assert "Skipped development 'talks-offered': differs from its seed" in output
+    assert "Skipped mark of signpost 'trade/deal/2' by development 'talks-offered': differs" in output
+    assert Development.objects.get().title == "An editor's title"
+
+    output = load(seeds, "--update")
+    assert "Updated: 1 developments, 1 signpost marks" in output
+    development.refresh_from_db()
+    assert development.title == "Talks offered"
+    assert list(development.topics.values_list("slug", flat=True)) == ["trade"]
+    assert SignpostMark.objects.get().note == "It shows."
+
+
+def test_a_new_source_of_a_development_is_added_and_the_rest_kept(seeds):
+    load(seeds)
+    DevelopmentSource.objects.update(quote="An editor's longer quote.")
+    files = minimal_seeds()
+    sources = files["developments.yaml"]["developments"][0]["sources"]
+    sources.append({"title": "Another article", "publisher": "B. Writer", "quote": "Other words."})
+    write_seeds(seeds, **files)
+    output = load(seeds)
+    assert "Created: 1 development sources" in output
+    assert list(DevelopmentSource.objects.values_list("title", "url", "quote")) == [
+        ("An article", "https://example.org/article", "An editor's longer quote."),
+        ("Another article", "", "Other words."),
+    ]
+
+
+def test_a_mark_whose_signpost_an_editor_changed_is_skipped(seeds):
+    load(seeds)
+    SignpostMark.objects.all().delete()
+    signpost = Signpost.objects.get(scenario__slug="deal", text="Two.")
+    signpost.text = "Two, as an editor put it."
+    signpost.save()
+    output = load(seeds)
+    assert "the signpost is no longer as seeded" in output
+    assert not SignpostMark.objects.exists()
 
 
 def test_it_never_overwrites_an_editors_change_unless_asked(seeds):
@@ -218,6 +368,24 @@ BROKEN = {
         {"topics__01-trade.yaml": "REPLACE:slug: trade=>slug: Trade Talk"},
         "topic 'Trade Talk': slug: Enter a valid “slug”",
     ),
+    "a development of an unknown topic": (
+        {"developments.yaml": "REPLACE:  - trade=>  - trade\n  - tariffs"},
+        "developments.yaml, line 2: development 'talks-offered' names an unknown topic 'tariffs'",
+    ),
+    "a development in the future": (
+        {"developments.yaml": f"REPLACE:date: 2025-01-19=>date: {timezone.localdate() + timedelta(days=1)}"},
+        "developments.yaml, line 2: development 'talks-offered': date: A development has happened: its date "
+        "cannot be in the future.",
+    ),
+    "a source address that is not http": (
+        {"developments.yaml": "REPLACE:url: https://example.org/article=>url: ftp://example.org/article"},
+        "developments.yaml, line 9: source 'An article' of development 'talks-offered': url: Enter a valid URL.",
+    ),
+    "an unknown signpost": (
+        {"developments.yaml": "REPLACE:signpost: 2=>signpost: 7"},
+        "developments.yaml, line 14: a signpost mark of development 'talks-offered' names signpost 7, "
+        "which scenario 'trade/deal' does not have (it has 3)",
+    ),
 }
 
 
@@ -280,7 +448,25 @@ def trust(files: dict[str, Any]) -> dict[str, Any]:
     return deal(files)["influences"][0]
 
 
+def talks(files: dict[str, Any]) -> dict[str, Any]:
+    return files["developments.yaml"]["developments"][0]
+
+
+def talks_source(files: dict[str, Any]) -> dict[str, Any]:
+    return talks(files)["sources"][0]
+
+
+def talks_mark(files: dict[str, Any]) -> dict[str, Any]:
+    return talks(files)["signposts"][0]
+
+
+def climate_topic_too(files: dict[str, Any]) -> None:
+    files["topics/02-climate.yaml"] = trade(files) | {"slug": "climate", "title": "Climate", "order": 2}
+
+
 TRADE = "seeds/topics/01-trade.yaml"
+DEVELOPMENTS = "seeds/developments.yaml"
+TALKS = "development 'talks-offered'"
 MISTAKES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "outcomes that are not a list": (
         lambda files: files["outcomes.yaml"].update(outcomes="good, bad"),
@@ -426,6 +612,71 @@ MISTAKES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "influences that are not a list": (
         lambda files: deal(files).update(influences=5),
         f"{TRADE}, line 12: scenario 'trade/deal': 'influences' should be a list",
+    ),
+    "a development without a summary": (
+        lambda files: talks(files).pop("summary"),
+        f"{DEVELOPMENTS}, line 2: a development is missing 'summary'",
+    ),
+    "a development dated 'soon'": (
+        lambda files: talks(files).update(date="soon"),
+        f"{DEVELOPMENTS}, line 2: {TALKS}: 'date' should be a date (2025-01-31), not 'soon'",
+    ),
+    "a development whose topics are one slug": (
+        lambda files: talks(files).update(topics="trade"),
+        f"{DEVELOPMENTS}, line 2: {TALKS}: 'topics' should be a non-empty list of topic slugs",
+    ),
+    "a development without sources": (
+        lambda files: talks(files).update(sources=[]),
+        f"{DEVELOPMENTS}, line 2: {TALKS}: 'sources' should be a non-empty list",
+    ),
+    "a development slug used twice": (
+        lambda files: files["developments.yaml"]["developments"].append(dict(talks(files))),
+        f"{DEVELOPMENTS}, line 19: development slug 'talks-offered' is used twice (first at {DEVELOPMENTS}, line 2)",
+    ),
+    "a development source without its quote": (
+        lambda files: talks_source(files).pop("quote"),
+        f"{DEVELOPMENTS}, line 9: a source of {TALKS} is missing 'quote'",
+    ),
+    "a development source with an unknown key": (
+        lambda files: talks_source(files).update(author="A. Writer"),
+        f"{DEVELOPMENTS}, line 9: a source of {TALKS} has an unknown key 'author'",
+    ),
+    "a development citing one document twice": (
+        lambda files: talks(files)["sources"].append(dict(talks_source(files))),
+        f"{DEVELOPMENTS}, line 13: source 'An article' of {TALKS} is used twice (first at {DEVELOPMENTS}, line 9)",
+    ),
+    "a signpost mark of a topic the development is not about": (
+        lambda files: (climate_topic_too(files), talks_mark(files).update(topic="climate")),
+        f"{DEVELOPMENTS}, line 14: a signpost mark of {TALKS} names topic 'climate', which {TALKS} is not about "
+        "(add it to its topics)",
+    ),
+    "a signpost mark of an unknown topic": (
+        lambda files: talks_mark(files).update(topic="tariffs"),
+        f"{DEVELOPMENTS}, line 14: a signpost mark of {TALKS} names an unknown topic 'tariffs'",
+    ),
+    "a signpost mark of an unknown scenario": (
+        lambda files: talks_mark(files).update(scenario="truce"),
+        f"{DEVELOPMENTS}, line 14: a signpost mark of {TALKS} names an unknown scenario 'trade/truce'",
+    ),
+    "a signpost mark of an unknown signpost text": (
+        lambda files: talks_mark(files).update(signpost="Four."),
+        f"{DEVELOPMENTS}, line 14: a signpost mark of {TALKS} names signpost 'Four.', which scenario 'trade/deal' "
+        "does not have (it has 3)",
+    ),
+    "a signpost mark naming its signpost by a list": (
+        lambda files: talks_mark(files).update(signpost=[2]),
+        f"{DEVELOPMENTS}, line 14: a signpost mark of {TALKS}: 'signpost' should be a signpost's text or its "
+        "number (1 for the first), not [2]",
+    ),
+    "a signpost marked 'seen'": (
+        lambda files: talks_mark(files).update(state="seen"),
+        f"{DEVELOPMENTS}, line 14: mark of signpost 'trade/deal/2' by {TALKS}: state: Value 'seen' is not a valid "
+        "choice.",
+    ),
+    "a signpost marked twice, by number and by text": (
+        lambda files: talks(files)["signposts"].append(dict(talks_mark(files), signpost="Two.")),
+        f"{DEVELOPMENTS}, line 19: signpost 'trade/deal/2' marked by {TALKS} is used twice "
+        f"(first at {DEVELOPMENTS}, line 14)",
     ),
 }
 

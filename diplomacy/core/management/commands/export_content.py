@@ -1,4 +1,4 @@
-"""python manage.py export_content [FILE]: editorial content and public annotations as JSON."""
+"""python manage.py export_content [FILE]: editorial content, its history and public annotations as JSON."""
 
 import json
 import sys
@@ -9,7 +9,10 @@ from diplomacy.core.portability import export_content
 
 
 class Command(BaseCommand):
-    help = "Write all editorial content and public annotations as JSON (to FILE, or standard output)."
+    help = (
+        "Write all editorial content (signposts, developments and revisions included) and public annotations "
+        "as JSON (to FILE, or standard output)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="where to write; standard output if left out")

@@ -1,9 +1,12 @@
 """python manage.py generate_demo --scale N: synthetic content shaped like the real thing, for benchmarks.
 
 At scale 1: 100 topics with 10 scenarios each (1,000), 100 factors, 10,000 users and
-1,000,000 annotations. Every synthetic row is marked (slugs and usernames start with
-"demo-"), so `--remove` takes them all away and the seeded content is never touched.
-It is safe to interrupt and to run again: each run only adds what is missing.
+1,000,000 annotations. Each topic also gets a history whatever the scale: 4 signposts per
+scenario, 20 developments over the past two years (with sources, some marking signposts)
+and 50 revisions ending at its scenarios' numbers. Every synthetic row is marked (slugs
+and usernames start with "demo-", or the row belongs to a demo topic), so `--remove`
+takes them all away and the seeded content is never touched. It is safe to interrupt
+and to run again: each run only adds what is missing.
 """
 
 from __future__ import annotations
@@ -11,21 +14,33 @@ from __future__ import annotations
 import random
 import sys
 import time
-from datetime import timedelta
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from diplomacy.annotations.markdown import render_markdown
 from diplomacy.annotations.models import Annotation, Flag, ModerationEvent
 from diplomacy.core.models import EPOCH, Version
-from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Topic
+from diplomacy.scenarios import likelihood
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Topic
+from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 
 PREFIX = "demo-"
 OUTCOMES_PER_TOPIC = 10
+SIGNPOSTS_PER_SCENARIO = 4
+DEVELOPMENTS_PER_TOPIC = 20
+REVISIONS_PER_TOPIC = 50
+HISTORY_DAYS = 730  # developments and revisions are spread over the past two years
+HISTORY_TOPICS = 10  # topics whose history is written in one transaction
 BATCH = 5_000
+PUBLISHERS = ["Demo Wire", "The Demo Times", "Demo Review", "Demo Broadcasting", "Demo Monitor"]
 WORDS = [
     *("talks", "summit", "treaty", "sanctions", "ceasefire", "verification", "envoy", "trade", "energy"),
     *("cyber", "climate", "arms", "missile", "deal", "rapport", "congress", "pressure", "trust", "signal"),
@@ -51,6 +66,41 @@ def _paragraph(rng: random.Random, sentences: int) -> str:
     return " ".join(_sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
 
 
+def _distribution(weights: list[int]) -> list[int]:
+    """Whole percentages in proportion to the weights that add up to 100: each gets its share
+    rounded down, and the points left over go to the largest remainders (Hamilton's method)."""
+    total = sum(weights)
+    numbers = [weight * likelihood.FULL // total for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(weights[i] * likelihood.FULL % total), i))
+    for i in by_remainder[: likelihood.FULL - sum(numbers)]:
+        numbers[i] += 1
+    return numbers
+
+
+def _walk(rng: random.Random, last: list[int], steps: int) -> list[list[int]]:
+    """`steps` distributions, oldest first, ending at `last`: each moves 1 to 5 points from one
+    outcome to another of the one before, so every one adds up to what `last` does."""
+    path = [last]
+    for _ in range(steps - 1):
+        numbers = list(path[-1])
+        giver = rng.choice([i for i, n in enumerate(numbers) if n > 0])
+        taker = rng.choice([i for i in range(len(numbers)) if i != giver])
+        moved = rng.randint(1, min(5, numbers[giver]))
+        numbers[giver], numbers[taker] = numbers[giver] - moved, numbers[taker] + moved
+        path.append(numbers)
+    return path[::-1]
+
+
+def _days_ago(rng: random.Random, today: date, count: int, start: int = 0) -> list[date]:
+    """`count` different days of the past two years, oldest first."""
+    return [today - timedelta(days=n) for n in sorted(rng.sample(range(start, HISTORY_DAYS), count), reverse=True)]
+
+
+def _noon(day: date) -> datetime:
+    """When an estimate dated `day` was made, as Revision.record stamps it."""
+    return datetime.combine(day, clock(12), tzinfo=UTC)
+
+
 class Progress:
     """A one-line progress bar on standard error."""
 
@@ -70,6 +120,89 @@ class Progress:
         if self.done >= self.total:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+class _Story:
+    """The history of a few topics, made in memory and then written with one bulk insert per table."""
+
+    def __init__(self) -> None:
+        self.topics: list[tuple[Development, int]] = []
+        self.made: dict[type[Any], list[Any]] = defaultdict(list)
+
+    def developments(
+        self, rng: random.Random, topic: int, slug: str, signposts: list[int], today: date
+    ) -> list[Development]:
+        """Its developments, oldest first: most published, each with a source or two, some marking signposts."""
+        developments = []
+        for n, day in enumerate(_days_ago(rng, today, DEVELOPMENTS_PER_TOPIC, start=1), start=1):
+            development = Development(
+                title=_sentence(rng, rng.randint(5, 10))[:-1],
+                slug=f"{slug}-development-{n:02}",
+                happened_on=day,
+                summary=_paragraph(rng, 3),
+                is_published=rng.random() >= 0.1,
+            )
+            developments.append(development)
+            self.topics.append((development, topic))
+            self.made[DevelopmentSource] += [
+                DevelopmentSource(
+                    development=development,
+                    title=_sentence(rng, 7)[:-1],
+                    publisher=rng.choice(PUBLISHERS),
+                    published_on=min(today, day + timedelta(days=rng.randint(0, 2))),
+                    url=f"https://news.example.org/{day:%Y/%m/%d}/{slug}-{n}-{k}",
+                    quote=_sentence(rng, 14),
+                )
+                for k in range(1, rng.randint(1, 2) + 1)
+            ]
+            if signposts and rng.random() < 0.3:  # about one in three shows signposts seen, or not
+                self.made[SignpostMark] += [
+                    SignpostMark(
+                        development=development,
+                        signpost_id=signpost,
+                        state=rng.choice([SignpostMark.State.OBSERVED] * 3 + [SignpostMark.State.CONTRADICTED]),
+                        note=_sentence(rng, 10),
+                    )
+                    for signpost in rng.sample(signposts, min(rng.randint(1, 2), len(signposts)))
+                ]
+        self.made[Development] += developments
+        return developments
+
+    def revisions(
+        self, rng: random.Random, topic: int, current: dict[int, int], published: list[Development], today: date
+    ) -> date:
+        """Its revisions, ending at the `current` numbers of its scenarios; returns the last one's date."""
+        days = _days_ago(rng, today, REVISIONS_PER_TOPIC)
+        now = timezone.now()
+        before: date | None = None
+        previous: list[int | None] = [None] * len(current)
+        for day, numbers in zip(days, _walk(rng, list(current.values()), REVISIONS_PER_TOPIC), strict=True):
+            # A development since the last revision prompts this one, most of the time.
+            prompted = [d for d in published if (before is None or before < d.happened_on) and d.happened_on <= day]
+            made = datetime.combine(day, clock(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=UTC)
+            revision = Revision(
+                topic_id=topic,
+                as_of=day,
+                reason=_sentence(rng, rng.randint(10, 20)),
+                development=prompted[-1] if prompted and rng.random() < 0.8 else None,
+                created_at=min(made, now),
+            )
+            self.made[Revision].append(revision)
+            self.made[Estimate] += [
+                Estimate(revision=revision, scenario_id=pk, likelihood=value, previous=was)
+                for pk, value, was in zip(current, numbers, previous, strict=True)
+            ]
+            before, previous = day, list(numbers)
+        return days[-1]
+
+    def save(self) -> None:
+        """Bulk inserts, parents first: each row then knows its parent's key."""
+        Development.objects.bulk_create(self.made[Development], batch_size=BATCH)
+        through = Development.topics.through
+        rows = [through(development_id=development.pk, topic_id=topic) for development, topic in self.topics]
+        through.objects.bulk_create(rows, batch_size=BATCH)
+        for model in (DevelopmentSource, SignpostMark, Revision, Estimate):
+            model.objects.bulk_create(self.made[model], batch_size=BATCH)
 
 
 class Command(BaseCommand):
@@ -98,6 +231,7 @@ class Command(BaseCommand):
         outcomes = self.outcomes()
         factors = self.factors(rng, counts["factors"])
         self.topics_and_scenarios(rng, counts["topics"], outcomes, factors)
+        self.history(seed)
         users = self.users(counts["users"])
         self.annotations(rng, counts["annotations"], users)
         self.analyze()
@@ -105,8 +239,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content in place: {counts['topics']} topics, {counts['topics'] * OUTCOMES_PER_TOPIC} scenarios, "
-                f"{counts['factors']} factors, {counts['users']} users, {counts['annotations']:,} annotations "
-                f"({time.monotonic() - started:.0f} s)."
+                f"{counts['topics'] * DEVELOPMENTS_PER_TOPIC:,} developments, "
+                f"{counts['topics'] * REVISIONS_PER_TOPIC:,} revisions, {counts['factors']} factors, "
+                f"{counts['users']} users, {counts['annotations']:,} annotations ({time.monotonic() - started:.0f} s)."
             )
         )
 
@@ -114,7 +249,8 @@ class Command(BaseCommand):
         """Fresh planner statistics (and, on PostgreSQL, the dead rows of a removal cleared), as
         autovacuum would in time: a million rows loaded at once otherwise leave the planner
         guessing, and pages that read them slow for no reason a real database would have."""
-        models = [Topic, Scenario, Influence, Factor, User, Annotation, Flag]
+        models = [Topic, Scenario, Signpost, Influence, Factor, User, Annotation, Flag]
+        models += [Development, Development.topics.through, DevelopmentSource, SignpostMark, Revision, Estimate]
         with connection.cursor() as cursor:
             if connection.vendor != "postgresql":
                 cursor.execute("ANALYZE")
@@ -161,7 +297,7 @@ class Command(BaseCommand):
                     order=100 + n,
                     is_published=True,
                 )
-                shares = [rng.randint(1, 20) for _ in outcomes]
+                shares = _distribution([rng.randint(1, 20) for _ in outcomes])
                 scenarios = Scenario.objects.bulk_create(
                     Scenario(
                         topic=topic,
@@ -169,9 +305,10 @@ class Command(BaseCommand):
                         slug=f"{PREFIX}scenario-{k}",
                         title=f"{outcome.name} on demo topic {n}",
                         narrative="\n\n".join(_paragraph(rng, 4) for _ in range(3)),
-                        signposts="\n".join(_sentence(rng, 8) for _ in range(4)),
+                        # Its Signpost items are made from this text (see history): bulk inserts bypass Signpost.save.
+                        signposts="\n".join(_sentence(rng, 8) for _ in range(SIGNPOSTS_PER_SCENARIO)),
                         implications=_paragraph(rng, 3),
-                        likelihood=share * 100 // sum(shares),
+                        likelihood=share,
                         likelihood_rationale=_sentence(rng, 14),
                         is_published=True,
                     )
@@ -189,6 +326,58 @@ class Command(BaseCommand):
                 )
             progress.advance(1)
         Scenario.objects.filter(topic__slug__startswith=PREFIX).refresh_search_vectors()
+
+    def history(self, seed: int) -> None:
+        """Signposts, developments and revisions for each demo topic that has no developments yet,
+        a few topics per transaction, so that a topic has all of its history or none of it."""
+        demo = Topic.objects.filter(slug__startswith=PREFIX)
+        topics = list(demo.filter(developments__isnull=True).order_by("pk").values_list("pk", "slug"))
+        total = demo.count()
+        progress = Progress("history", total, total - len(topics))
+        for start in range(0, len(topics), HISTORY_TOPICS):
+            chunk = topics[start : start + HISTORY_TOPICS]
+            with transaction.atomic():
+                self.signpost_items([pk for pk, _ in chunk])
+                self.developments_and_revisions(chunk, seed)
+            progress.advance(len(chunk))
+
+    def signpost_items(self, topics: list[int]) -> None:
+        """Each scenario's signposts text as items, where it has none (the text came first, so they agree)."""
+        texts = Scenario.objects.filter(topic_id__in=topics, signpost_items__isnull=True).values_list("pk", "signposts")
+        Signpost.objects.bulk_create(
+            (
+                Signpost(scenario_id=pk, text=line, order=order)
+                for pk, text in texts
+                for order, line in enumerate(line.strip() for line in text.splitlines() if line.strip())
+            ),
+            batch_size=BATCH,
+        )
+
+    def developments_and_revisions(self, topics: list[tuple[int, str]], seed: int) -> None:
+        ids = [pk for pk, _ in topics]
+        today = timezone.localdate()
+        scenarios: dict[int, dict[int, int]] = defaultdict(dict)  # topic → scenario → likelihood
+        rows = Scenario.objects.filter(topic_id__in=ids).order_by("outcome__order", "pk")
+        for pk, topic, value in rows.values_list("pk", "topic_id", "likelihood"):
+            scenarios[topic][pk] = value or 0
+        signposts: dict[int, list[int]] = defaultdict(list)  # topic → its scenarios' signposts
+        items = Signpost.objects.filter(scenario__topic_id__in=ids).order_by("pk")
+        for pk, topic in items.values_list("pk", "scenario__topic_id"):
+            signposts[topic].append(pk)
+        story = _Story()
+        for topic, slug in topics:
+            # Each topic draws from its own generator: an interrupted run resumed gives the same history.
+            rng = random.Random(f"{seed}-{slug}")  # noqa: S311 (made-up content, not secrets)
+            developments = story.developments(rng, topic, slug, signposts[topic], today)
+            current = scenarios[topic]
+            if sum(current.values()) != likelihood.FULL:  # made before demo numbers were whole distributions
+                current = dict(zip(current, _distribution([value or 1 for value in current.values()]), strict=True))
+                Scenario.objects.bulk_update(
+                    [Scenario(pk=pk, likelihood=value) for pk, value in current.items()], ["likelihood"]
+                )
+            last = story.revisions(rng, topic, current, [d for d in developments if d.is_published], today)
+            Scenario.objects.filter(topic_id=topic).update(estimated_at=_noon(last))
+        story.save()
 
     def users(self, count: int) -> list[int]:
         have = set(User.objects.filter(username__startswith=PREFIX).values_list("username", flat=True))
@@ -243,24 +432,46 @@ class Command(BaseCommand):
 
     def remove(self) -> None:
         """Delete every synthetic row in a few set-wise statements; seeded content stays."""
-        demo_scenarios = Scenario.objects.filter(topic__slug__startswith=PREFIX)
+        demo_topics = Topic.objects.filter(slug__startswith=PREFIX)
+        demo_scenarios = Scenario.objects.filter(topic__in=demo_topics)
         demo_users = User.objects.filter(username__startswith=PREFIX)
         demo_annotations = Annotation.objects.filter(scenario__in=demo_scenarios) | Annotation.objects.filter(
             author__in=demo_users
         )
+        demo_developments = Development.objects.filter(slug__startswith=PREFIX)
+        demo_revisions = Revision.objects.filter(topic__in=demo_topics)
         with transaction.atomic():
             Flag.objects.filter(annotation__in=demo_annotations).delete()
             ModerationEvent.objects.filter(annotation__in=demo_annotations).delete()
-            ids = demo_annotations.values("pk")
-            sql, params = ids.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {Annotation._meta.db_table} WHERE id IN ({sql})", params)  # noqa: S608
-                annotations = cursor.rowcount
+            annotations = _delete(demo_annotations)
+            # The history goes first and without Django's cascade, which would load each row to
+            # signal its deletion: tens of thousands of estimates at scale 1.
+            _delete(
+                Estimate.objects.filter(revision__in=demo_revisions)
+                | Estimate.objects.filter(scenario__in=demo_scenarios)
+            )
+            _delete(demo_revisions)
+            _delete(
+                SignpostMark.objects.filter(development__in=demo_developments)
+                | SignpostMark.objects.filter(signpost__scenario__in=demo_scenarios)
+            )
+            _delete(DevelopmentSource.objects.filter(development__in=demo_developments))
+            _delete(Development.topics.through.objects.filter(development__in=demo_developments))
+            _delete(demo_developments)
+            _delete(Signpost.objects.filter(scenario__in=demo_scenarios))
             Influence.objects.filter(scenario__in=demo_scenarios).delete()
             demo_scenarios.delete()
-            Topic.objects.filter(slug__startswith=PREFIX).delete()
+            demo_topics.delete()
             Factor.objects.filter(slug__startswith=PREFIX).delete()
             Outcome.objects.filter(slug__startswith=PREFIX).delete()
             demo_users.delete()
             Version.bump([EPOCH])
         self.stdout.write(self.style.SUCCESS(f"Removed the demo content ({annotations:,} annotations)."))
+
+
+def _delete(rows: QuerySet[Any]) -> int:
+    """Delete the rows in one statement, without loading them or sending signals (the epoch is bumped after)."""
+    sql, params = rows.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {rows.model._meta.db_table} WHERE id IN ({sql})", params)  # noqa: S608
+        return cursor.rowcount
