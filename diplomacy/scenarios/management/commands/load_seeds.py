@@ -8,7 +8,7 @@ from diplomacy.scenarios.seeds import DEFAULT_PATH, SeedError, load_seeds, read_
 
 
 class Command(BaseCommand):
-    help = "Load the seed content (topics, outcomes, scenarios, factors, sources). Safe to run again."
+    help = "Load the seed content (outcomes, sources, factors, topics with their scenarios, developments). Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=DEFAULT_PATH, help="The seeds folder (default: seeds/).")
