@@ -40,8 +40,14 @@ MUTATIONS = [
     (
         "key: without the site's address",
         "diplomacy/core/cache.py",
+        "tokens(request, list(scopes)), site_url(), day, *(",
+        "tokens(request, list(scopes)), day, *(",
+    ),
+    (
+        "key: without the day",
+        "diplomacy/core/cache.py",
+        "tokens(request, list(scopes)), site_url(), day, *(",
         "tokens(request, list(scopes)), site_url(), *(",
-        "tokens(request, list(scopes)), *(",
     ),
     ("key: without the other parts", "diplomacy/core/cache.py", "*(str(part) for part in parts)])", "])"),
     (
@@ -183,6 +189,7 @@ TESTS = [
     "tests/scenarios",
     "tests/test_templates.py",
     "tests/test_first_visit.py",
+    "tests/timeline/test_history.py",
     "--ignore=tests/scenarios/test_seeds.py",
 ]
 

@@ -52,6 +52,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from diplomacy.core.site import site_url
@@ -100,9 +101,10 @@ def tokens(request: HttpRequest | None, scopes: Iterable[str]) -> str:
 
 def key(request: HttpRequest | None, name: str, scopes: Iterable[str], *parts: object) -> str:
     """The one way a cache key is made: what is cached, the code that renders it, each scope it
-    shows with its token, the site's address (its links carry it), and whatever else it depends on
-    (a `Visibility`, a page number)."""
-    detail = ":".join([tokens(request, list(scopes)), site_url(), *(str(part) for part in parts)])
+    shows with its token, the site's address (its links carry it), the day (history charts run up
+    to today), and whatever else it depends on (a `Visibility`, a page number)."""
+    day = timezone.localdate().isoformat()
+    detail = ":".join([tokens(request, list(scopes)), site_url(), day, *(str(part) for part in parts)])
     # Short keys, safe for any backend, however long a query string or a slug.
     return f"{name}:{RELEASE}:{hashlib.sha256(detail.encode()).hexdigest()}"
 

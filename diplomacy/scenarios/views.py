@@ -25,6 +25,7 @@ from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
 from diplomacy.core.cache import EDITORIAL, cached_page, fragment, public, topic_scope
 from diplomacy.core.htmx import wants_fragment
 from diplomacy.core.site import site_url
+from diplomacy.timeline.history import signpost_tally, signposts_with_marks, topic_history
 from diplomacy.timeline.models import Development, Estimate
 
 from . import dates, likelihood, previews
@@ -87,8 +88,10 @@ def _what_happened(today: date | None = None) -> dict[str, Any]:
     """The home page's news: the latest published developments, and the largest estimate moves of
     the last MOVED_DAYS days (published topics and scenarios only: the home page is the same for all)."""
     since = (today or timezone.localdate()) - timedelta(days=MOVED_DAYS)
-    developments = Development.objects.published().newest_first().prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.published().only("slug", "title"))
+    developments = (
+        Development.objects.published()
+        .newest_first()
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.published().only("slug", "title")))
     )
     return {
         "developments": list(developments[:HOME_DEVELOPMENTS]),
@@ -165,7 +168,7 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
     scenarios = list(
         _scenarios_with_outcome(Scenario.objects.visible(visibility).filter(topic=topic))
         .annotate(annotation_count=Count("annotations", filter=public_annotations))
-        .prefetch_related(_influences())
+        .prefetch_related(_influences(), signposts_with_marks(visibility))
         .order_by("outcome__order")
     )
     for scenario in scenarios:
@@ -182,6 +185,8 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
     context = {
         "topic": topic,
         "scenarios": scenarios,
+        "scenario_rows": [(scenario, signpost_tally(scenario)) for scenario in scenarios],
+        "history": topic_history(topic, scenarios, visibility, today=timezone.localdate()),
         "factors": influences_by_factor(scenarios),
         "estimated": likelihood.total(s.likelihood for s in scenarios),
         "updated": dates.last_updated(topic, scenarios),
@@ -217,7 +222,9 @@ def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResp
 def _scenario_page(topic: str, slug: str, visibility: Visibility) -> dict[str, Any] | None:
     """What every reader with this visibility sees alike of a scenario page: the scenario, its meta, and
     its fixed parts rendered from one context (without the request, so nothing of one reader's gets in)."""
-    scenario = Scenario.objects.visible(visibility).at(topic, slug).first()
+    scenario = (
+        Scenario.objects.visible(visibility).at(topic, slug).prefetch_related(signposts_with_marks(visibility)).first()
+    )
     if scenario is None:
         return None
     meta = _scenario_meta(scenario)
@@ -229,9 +236,11 @@ def _scenario_page(topic: str, slug: str, visibility: Visibility) -> dict[str, A
     )
     for sibling in siblings:
         sibling.topic = scenario.topic
+    everyone = sorted([scenario, *siblings], key=lambda s: (s.outcome.order, s.outcome.name))
     context = {
         "scenario": scenario,
         "siblings": siblings,
+        "history": topic_history(scenario.topic, everyone, visibility, today=timezone.localdate(), focus=scenario),
         "influences": scenario.influences.select_related("factor"),
         "sources": scenario.sources.all(),
         "meta": meta,
