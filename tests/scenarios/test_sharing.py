@@ -114,7 +114,13 @@ def test_sitemap_lists_every_published_topic_and_scenario_and_nothing_else(clien
     assert response.status_code == 200
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = {loc.text for loc in ET.fromstring(response.content).findall("s:url/s:loc", ns)}
-    expected = {SITE + "/", SITE + "/topics/", SITE + "/scenarios/", SITE + "/developments/", SITE + topic.get_absolute_url()}
+    expected = {
+        SITE + "/",
+        SITE + "/topics/",
+        SITE + "/scenarios/",
+        SITE + "/developments/",
+        SITE + topic.get_absolute_url(),
+    }
     expected |= {SITE + s.get_absolute_url() for s in topic.scenarios.filter(is_published=True)}
     assert locations == expected
     assert SITE + draft_topic.get_absolute_url() not in locations

@@ -5,30 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scenarios', '0007_signpost_items'),
+        ("scenarios", "0007_signpost_items"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalscenario',
-            name='estimated_at',
-            field=models.DateTimeField(blank=True, help_text="When the likelihood was last set: the 'as of' date of the revision that set it.", null=True, verbose_name='estimate as of'),
+            model_name="historicalscenario",
+            name="estimated_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the likelihood was last set: the 'as of' date of the revision that set it.",
+                null=True,
+                verbose_name="estimate as of",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalscenario',
-            name='likelihood',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Editor's estimate in percent (0–100), the topic's latest revision's; changed by re-estimating the topic.", null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)]),
+            model_name="historicalscenario",
+            name="likelihood",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Editor's estimate in percent (0–100), the topic's latest revision's; changed by re-estimating the topic.",
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)],
+            ),
         ),
         migrations.AlterField(
-            model_name='scenario',
-            name='estimated_at',
-            field=models.DateTimeField(blank=True, help_text="When the likelihood was last set: the 'as of' date of the revision that set it.", null=True, verbose_name='estimate as of'),
+            model_name="scenario",
+            name="estimated_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the likelihood was last set: the 'as of' date of the revision that set it.",
+                null=True,
+                verbose_name="estimate as of",
+            ),
         ),
         migrations.AlterField(
-            model_name='scenario',
-            name='likelihood',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Editor's estimate in percent (0–100), the topic's latest revision's; changed by re-estimating the topic.", null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)]),
+            model_name="scenario",
+            name="likelihood",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Editor's estimate in percent (0–100), the topic's latest revision's; changed by re-estimating the topic.",
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)],
+            ),
         ),
     ]
