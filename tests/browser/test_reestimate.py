@@ -1,5 +1,6 @@
 """An editor records a development in the admin, re-estimates its topic watching the running total, and readers see it."""
 
+import datetime
 import importlib
 import re
 
@@ -31,6 +32,13 @@ def test_an_editor_records_a_development_then_reestimates_its_topic_and_a_reader
     topic = make_topic_with_scenarios(outcomes, title="Arms control", slug="arms-control")
     first = topic.scenarios.get(outcome__order=1)
     Signpost.objects.create(scenario=first, text="Negotiators meet on a successor treaty")
+    Revision.snapshot(topic, as_of=datetime.date(2025, 1, 19), reason="The seeds' estimates.")
+
+    # A reader looks at the topic's history first: one revision, a dot per outcome.
+    with another_context(browser, live_server) as reader:
+        reader.goto(f"/topics/{topic.slug}/")
+        expect(reader.locator("svg .chart-dot")).to_have_count(4)
+        expect(reader.locator("svg .chart-marker")).to_have_count(0)
 
     page.goto("/admin/login/?next=/admin/")
     page.locator("#id_username").fill("editor")
@@ -44,6 +52,7 @@ def test_an_editor_records_a_development_then_reestimates_its_topic_and_a_reader
     page.locator("#id_happened_on").fill("2025-02-10")
     page.locator("#id_summary").fill("Deputy foreign ministers met for a day of talks on strategic stability.")
     page.get_by_label("Arms control").check()
+    page.locator("#id_is_published").check()
     page.locator("#id_sources-0-title").fill("Envoys meet in Geneva")
     page.locator("#id_sources-0-publisher").fill("A Wire Service")
     page.locator("#id_sources-0-url").fill("https://news.example.org/geneva")
@@ -88,10 +97,14 @@ def test_an_editor_records_a_development_then_reestimates_its_topic_and_a_reader
     expect(page).to_have_url(re.compile(rf"/admin/scenarios/topic/{topic.pk}/change/$"))
     today = timezone.localdate()
     expect(page.locator(".messagelist")).to_contain_text(f"The estimates of “Arms control” changed, as of {today:%b}")
-    revision = Revision.objects.get()
+    revision = Revision.objects.latest("created_at")
     assert (revision.editor, revision.development) == (editor, development)
 
     with another_context(browser, live_server) as reader:
         reader.goto(f"/topics/{topic.slug}/")
         values = reader.locator(".scenario-list .likelihood-value")
         expect(values).to_have_text([f"10{THIN}%", f"20{THIN}%", f"30{THIN}%", f"40{THIN}%"])
+        # The chart moved: a second revision's dots, and the development marked and linked.
+        expect(reader.locator("svg .chart-dot")).to_have_count(8)
+        reader.locator("svg .chart-marker .chart-marker-hit").first.click()
+        expect(reader).to_have_url(re.compile(re.escape(development.get_absolute_url()) + "$"))
