@@ -26,6 +26,8 @@ with sync_playwright() as playwright:
         page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
         page.goto(BASE + path)
         page.screenshot(path=HERE / f"{name}.png")
+        if name == "topic" and page.locator("svg.chart").count():
+            page.locator("section:has(svg.chart)").first.screenshot(path=HERE / "history.png")
         page.close()
         print(HERE / f"{name}.png")
     browser.close()
