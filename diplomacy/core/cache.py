@@ -25,10 +25,8 @@ The scopes, and why these:
 - ``epoch``: part of every key; bulk loads that bypass signals bump it.
 
 Every key also carries the release (a digest of the code and templates), so a deploy
-never serves what an older release rendered.
-
-Every key also carries the release (a digest of the code and templates), so a deploy
-never serves what an older release rendered.
+never serves what an older release rendered; the site's address, which links on pages
+carry; and the day, since history charts run up to today.
 
 Scopes are named by slugs, as pages are addressed, so a page's key needs no lookup:
 one query reads the tokens (diplomacy/core/models.py), once per request.
