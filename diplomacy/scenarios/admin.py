@@ -199,7 +199,7 @@ class TopicAdmin(LabelledSourcesAdmin, SimpleHistoryAdmin):
         if form.is_valid() and (revision := form.save(editor=request.user)):
             as_of = date_format(revision.as_of)
             self.message_user(request, f"The estimates of “{topic}” changed, as of {as_of}.", messages.SUCCESS)
-            if revision != topic.revisions.order_by("-as_of", "-created_at", "-pk").first():
+            if revision != topic.revisions.current():
                 self.message_user(request, "A later revision still sets the numbers readers see.", messages.WARNING)
             return redirect("admin:scenarios_topic_change", topic.pk)
         context = {

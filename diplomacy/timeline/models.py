@@ -132,6 +132,10 @@ class RevisionQuerySet(models.QuerySet):
     def chronological(self):
         return self.order_by("as_of", "created_at", "pk")
 
+    def current(self) -> Revision | None:
+        """The revision whose numbers the scenarios show: the latest "as of", then the latest made."""
+        return self.order_by("-as_of", "-created_at", "-pk").first()
+
 
 class Revision(models.Model):
     """A topic's estimates, changed together: who, when, why, and what prompted it."""
@@ -189,8 +193,7 @@ class Revision(models.Model):
             Estimate(revision=revision, scenario_id=pk, likelihood=value, previous=scenarios[pk].likelihood)
             for pk, value in numbers.items()
         )
-        latest = cls.objects.filter(topic=topic).order_by("-as_of", "-created_at", "-pk").first()
-        if latest == revision:
+        if cls.objects.filter(topic=topic).current() == revision:
             stamp = datetime.datetime.combine(as_of, datetime.time(12), tzinfo=datetime.UTC)
             for pk, value in numbers.items():
                 scenario = scenarios[pk]
@@ -205,7 +208,7 @@ class Revision(models.Model):
         current = dict(Scenario.objects.filter(topic=topic).values_list("pk", "likelihood"))
         if not current or None in current.values():
             return None
-        latest = cls.objects.filter(topic=topic).order_by("-as_of", "-created_at", "-pk").first()
+        latest = cls.objects.filter(topic=topic).current()
         before = dict(latest.estimates.values_list("scenario_id", "likelihood")) if latest else {}
         if before == current:
             return None
