@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "diplomacy.scenarios",
     "diplomacy.annotations",
     "diplomacy.timeline",
+    "diplomacy.forecasts",
     "diplomacy.core",
     "diplomacy.admin_site.DiplomacyAdminConfig",  # django.contrib.admin, with its own site
     "django.contrib.auth",
@@ -267,6 +268,8 @@ CONTENT_SECURITY_POLICY = {
 
 # How many annotations one user may post a minute; more is answered 429.
 ANNOTATION_RATE_LIMIT = env_int("DIPLOMACY_ANNOTATION_RATE_LIMIT", 20)
+# How many times one reader may save an estimate a minute (any topic); more is answered 429.
+ESTIMATE_RATE_LIMIT = env_int("DIPLOMACY_ESTIMATE_RATE_LIMIT", 5)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("topics/", views.topic_index, name="topics"),
     # Before the topic's scenarios: "developments" and "history.csv" are not scenario slugs.
     path("", include("diplomacy.timeline.urls")),
+    path("", include("diplomacy.forecasts.urls")),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),
     path("topics/<slug:topic>/annotations.atom", topic_annotations_feed, name="topic_annotation_feed"),

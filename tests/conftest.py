@@ -26,6 +26,7 @@ def editors_group() -> Group:
         "diplomacy.scenarios.migrations.0002_editors_group",
         "diplomacy.annotations.migrations.0002_editors_permissions",
         "diplomacy.timeline.migrations.0003_editors_permissions",
+        "diplomacy.forecasts.migrations.0002_editors_permissions",
     ):
         module = importlib.import_module(migration)
         (getattr(module, "create_editors_group", None) or module.grant)(apps, None)

@@ -104,7 +104,13 @@ def test_the_topic_page_lets_a_reader_jump_to_each_section(client, scenario):
     html = client.get(scenario.topic.get_absolute_url()).text
     nav = re.search(r'<nav class="on-this-page" aria-label="On this page">(.*?)</nav>', html, re.S).group(1)
     targets = re.findall(r'href="#([^"]+)"', nav)
-    assert targets[:4] == ["scenarios-heading", "background-heading", "stakes-heading", "positions-heading"]
+    assert targets[:5] == [
+        "scenarios-heading",
+        "your-estimate",
+        "background-heading",
+        "stakes-heading",
+        "positions-heading",
+    ]
     for target in targets:
         assert f'id="{target}"' in html
 

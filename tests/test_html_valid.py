@@ -32,6 +32,7 @@ from django.utils.http import urlencode, urlsafe_base64_encode
 
 from diplomacy.annotations.anchoring import quote
 from diplomacy.annotations.models import Annotation, Flag
+from diplomacy.forecasts.models import CommunityVersion, Forecast, ForecastVersion, Resolution
 from diplomacy.scenarios.models import Scenario, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Revision, SignpostMark
 from tests.conftest import editors_group
@@ -69,6 +70,7 @@ class World:
     throwaway: Annotation  # the reader's, deleted by one of the pages
     others: Annotation  # someone else's, with a quoted passage
     hidden: Annotation  # someone else's, hidden by an editor
+    resolved: Topic  # elsewhere's topic, estimated and then resolved
     clients: dict[str, Client] = field(default_factory=dict)
 
 
@@ -110,6 +112,27 @@ def _add_history(topic: Topic, scenario: Scenario) -> None:
     numbers[first], numbers[second] = numbers[first] + 5, max(numbers[second] - 5, 0)
     numbers[first] += 100 - sum(numbers.values())
     Revision.record(topic, numbers, reason="After the meeting.", as_of=timezone.localdate(), development=development)
+
+
+def _add_estimates(topic: Topic, resolved: Topic, reader: User) -> None:
+    """Six readers' estimates of `topic` (the community's shows), and of `resolved`, which an
+    editor then resolves: its estimates were made days before it happened, so they are scored."""
+    readers = [
+        reader,
+        *(User.objects.create_user(f"forecaster{n}", f"f{n}@example.org", "pw-12345678") for n in range(5)),
+    ]
+    for estimated in (topic, resolved):
+        pks = list(estimated.scenarios.published().order_by("outcome__order").values_list("pk", flat=True))
+        for n, who in enumerate(readers):
+            numbers = dict.fromkeys(pks, 0)
+            numbers[pks[n % len(pks)]] = 100 - 10 * (len(pks) - 1)
+            numbers.update({pk: 10 for pk in pks if numbers[pk] == 0})
+            Forecast.record(who, estimated, numbers, "Because.")
+    days_ago = timezone.now() - timedelta(days=4)
+    ForecastVersion.objects.update(made_at=days_ago)
+    CommunityVersion.objects.update(made_at=days_ago)
+    happened = resolved.scenarios.published().order_by("outcome__order").first()
+    Resolution.resolve(resolved, happened, timezone.localdate(), source_title="The summit's communiqué")
 
 
 def build_world() -> World:
@@ -179,6 +202,7 @@ def build_world() -> World:
     Flag.objects.create(annotation=others, user=reader)
     Flag.objects.create(annotation=others, user=editor)
     _add_history(topic, scenario)
+    _add_estimates(topic, elsewhere_topic, reader)
 
     clients = {ANONYMOUS: Client(), READER: Client(), EDITOR: Client()}
     clients[READER].force_login(reader)
@@ -197,6 +221,7 @@ def build_world() -> World:
         throwaway=throwaway,
         others=others,
         hidden=hidden,
+        resolved=elsewhere_topic,
         clients=clients,
     )
 
@@ -227,6 +252,13 @@ def post(url: Callable[[World], str], data: Callable[[World], dict], headers=Non
 
 def thread_url(world: World) -> str:
     return reverse("annotations", args=[world.topic.slug, world.scenario.slug])
+
+
+def estimate_data(world: World, *numbers: str) -> dict[str, str]:
+    """A reader's estimate of the world's topic: these numbers for its first published outcomes, 0 for the rest."""
+    slugs = world.topic.scenarios.published().order_by("outcome__order").values_list("slug", flat=True)
+    values = iter(numbers)
+    return {f"outcome-{slug}": next(values, "0") for slug in slugs} | {"reason": "Why not."}
 
 
 def reset_confirm_url(world: World, token: str | None = None) -> str:
@@ -493,6 +525,45 @@ CASES: list[Case] = [
         (EDITOR,),
     ),
     Case("admin-reason", "admin", admin_reason, (EDITOR,)),
+    Case("home-community", "home", get(lambda w: "/?estimates=community")),
+    Case("topics-community", "topics", get(lambda w: reverse("topics") + "?estimates=community")),
+    Case("topic-resolved", "topic", get(lambda w: w.resolved.get_absolute_url())),
+    Case(
+        "estimate-errors",
+        "topic_estimate",
+        post(lambda w: reverse("topic_estimate", args=[w.topic.slug]), lambda w: estimate_data(w, "50", "-5", "abc")),
+        (READER,),
+        status=422,
+    ),
+    Case(
+        "estimate-scaled",
+        "topic_estimate",
+        post(
+            lambda w: reverse("topic_estimate", args=[w.topic.slug]),
+            lambda w: estimate_data(w, "1", "1", "2") | {"scale": "1"},
+        ),
+        (READER,),
+    ),
+    Case(
+        "estimate-saved",
+        "topic_estimate",
+        post(
+            lambda w: reverse("topic_estimate", args=[w.topic.slug]),
+            lambda w: estimate_data(w, "50", "30", "20"),
+            follow=True,
+        ),
+        (READER, EDITOR),
+    ),
+    Case("my-estimates", "my_estimates", get(lambda w: reverse("my_estimates")), SIGNED_IN),
+    Case(
+        "estimate-listing",
+        "estimate_listing",
+        post(lambda w: reverse("estimate_listing"), lambda w: {"listed": "on"}, follow=True),
+        (READER,),
+    ),
+    Case("scores", "scores", get(lambda w: reverse("scores"))),
+    Case("topic-scores", "topic_scores", get(lambda w: reverse("topic_scores", args=[w.resolved.slug]))),
+    Case("topic-scores-unresolved", "topic_scores", get(lambda w: reverse("topic_scores", args=[w.topic.slug]))),
 ]
 
 # What the checker is not given, and why: none of it is an HTML page.

@@ -24,7 +24,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from diplomacy.core.cache import EDITORIAL, fragment, fragments, scenario_scope
+from diplomacy.core.cache import EDITORIAL, community_scope, fragment, fragments, scenario_scope
 from diplomacy.scenarios.models import Scenario
 
 from .anchoring import Anchor, locate, render_narrative
@@ -47,7 +47,7 @@ ITEM_TEMPLATE = "scenarios/scenario.html#annotation-content"
 
 def shows(topic: str, scenario: str) -> list[str]:
     """The scopes of a scenario's page and thread: its content and its public annotations."""
-    return [EDITORIAL, scenario_scope(topic, scenario)]
+    return [EDITORIAL, community_scope(topic), scenario_scope(topic, scenario)]
 
 
 @dataclass(frozen=True)

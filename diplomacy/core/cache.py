@@ -22,6 +22,14 @@ The scopes, and why these:
   (``annotations``); pages of other scenarios and topics keep their keys. Private
   annotations, flags, sessions and logins change nothing another person sees, so
   they bump nothing.
+- ``community:<slug>`` and ``community``: readers' estimates. A save changes its topic's
+  stored community estimate, which its topic page and scenario pages show (numbers, "N
+  readers so far", the chart's community lines): ``community:<slug>``, bumped only when
+  what they show changed. The matrix (home, /topics/) shows the community's numbers once
+  there are enough readers: ``community``, bumped only when a shown number changed.
+  A reader's own estimate shows to them alone, on pages never cached.
+- ``scores``: /scores/, which resolutions (editorial) and readers' choice to be named on
+  it change.
 - ``epoch``: part of every key; bulk loads that bypass signals bump it.
 
 Every key also carries the release (a digest of the code and templates), so a deploy
@@ -59,6 +67,8 @@ from .models import EPOCH, Version
 
 EDITORIAL = "editorial"
 ANNOTATIONS = "annotations"
+COMMUNITY = "community"
+SCORES = "scores"
 TIMEOUT = 60 * 60 * 24
 # htmx's request headers change what a page answers (a fragment, not the page).
 VARYING_HEADERS = ("HX-Request", "HX-History-Restore-Request")
@@ -68,6 +78,10 @@ T = TypeVar("T")
 
 def topic_scope(topic: str) -> str:
     return f"topic:{topic}"
+
+
+def community_scope(topic: str) -> str:
+    return f"community:{topic}"
 
 
 def scenario_scope(topic: str, scenario: str) -> str:

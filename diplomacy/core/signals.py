@@ -10,10 +10,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
+from diplomacy.forecasts.models import CommunityVersion, Forecaster, Resolution
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 
-from .cache import ANNOTATIONS, EDITORIAL, scenario_scope, topic_scope
+from .cache import ANNOTATIONS, COMMUNITY, EDITORIAL, SCORES, community_scope, scenario_scope, topic_scope
 from .models import Version
 
 EDITORIAL_MODELS = [
@@ -29,6 +30,7 @@ EDITORIAL_MODELS = [
     SignpostMark,
     Revision,
     Estimate,
+    Resolution,
 ]
 
 
@@ -93,6 +95,29 @@ def _user_saved(sender: type, instance: User, created: bool, **kwargs: Any) -> N
     theirs = Annotation.objects.filter(author=instance)
     theirs.update(updated_at=timezone.now())
     readers_changed(theirs.for_everyone().values_list("scenario_id", flat=True).distinct())
+    Version.bump([SCORES])  # listed readers' names show on the scores
+
+
+def _community_changed(sender: type, instance: CommunityVersion, created: bool, **kwargs: Any) -> None:
+    """A new community version is stored only when what its topic's pages show changed; the
+    matrix shows its numbers only from SHOWN_FROM readers, so it changes less often."""
+    if not created:
+        return
+    scopes = {community_scope(instance.topic.slug)}
+    earlier = CommunityVersion.objects.filter(topic=instance.topic_id, pk__lt=instance.pk).order_by("-pk").first()
+    matrix = lambda version: version.whole if version and version.is_shown else None  # noqa: E731
+    if matrix(earlier) != matrix(instance):
+        scopes.add(COMMUNITY)
+    Version.bump(scopes)
+
+
+def _scores_changed(sender: type, **kwargs: Any) -> None:
+    Version.bump([SCORES])
+
+
+post_save.connect(_community_changed, sender=CommunityVersion, dispatch_uid="community-changed")
+post_save.connect(_scores_changed, sender=Resolution, dispatch_uid="resolution-scores")
+post_save.connect(_scores_changed, sender=Forecaster, dispatch_uid="forecaster-scores")
 
 
 pre_save.connect(_user_before, sender=User, dispatch_uid="user-before")

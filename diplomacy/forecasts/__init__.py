@@ -1,4 +1,6 @@
 """Readers' own estimates, the community's, and how they score once a topic resolves.
 
-So far only the pure arithmetic (community.py, scoring.py); the models and pages follow.
+The arithmetic is plain Python (community.py, scoring.py, calibration.py); models.py keeps the
+estimates and their versions, the stored community estimate and its history, resolutions and
+scores; views.py has the reader's form, "My estimates" and /scores/.
 """

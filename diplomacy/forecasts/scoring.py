@@ -13,19 +13,20 @@ when it was made to the next version (or the resolution).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 FLOOR = 0.001
 
 
-def brier(numbers: Mapping[str, float], happened: str) -> float:
+def brier(numbers: Mapping[Any, float], happened: Hashable) -> float:
     total = sum(numbers.values())
     return sum((value / total - (1.0 if outcome == happened else 0.0)) ** 2 for outcome, value in numbers.items())
 
 
-def log_score(numbers: Mapping[str, float], happened: str) -> float:
+def log_score(numbers: Mapping[Any, float], happened: Hashable) -> float:
     total = sum(numbers.values())
     return math.log(max(numbers.get(happened, 0.0) / total, FLOOR))
 
@@ -35,10 +36,10 @@ class Version:
     """One version of an estimate and when it was made."""
 
     made_at: datetime
-    numbers: Mapping[str, float]
+    numbers: Mapping[Any, float]
 
 
-def time_averaged(versions: Sequence[Version], happened: str, resolved_at: datetime) -> tuple[float, float] | None:
+def time_averaged(versions: Sequence[Version], happened: Hashable, resolved_at: datetime) -> tuple[float, float] | None:
     """(Brier, log) averaged over the time each version stood before `resolved_at`; None if no
     version was made before it. Versions made at the same moment: the last one listed counts."""
     stood = sorted((v for v in versions if v.made_at < resolved_at), key=lambda v: v.made_at)
@@ -52,3 +53,22 @@ def time_averaged(versions: Sequence[Version], happened: str, resolved_at: datet
         sum(span * brier(v.numbers, happened) for span, v in weighted) / total,
         sum(span * log_score(v.numbers, happened) for span, v in weighted) / total,
     )
+
+
+def time_averaged_numbers(versions: Sequence[Version], resolved_at: datetime) -> dict[Any, float] | None:
+    """Each outcome's probability (0–1) averaged over the time each version stood before
+    `resolved_at`, as `time_averaged` weighs them: what the calibration chart plots."""
+    stood = sorted((v for v in versions if v.made_at < resolved_at), key=lambda v: v.made_at)
+    if not stood:
+        return None
+    ends = [v.made_at for v in stood[1:]] + [resolved_at]
+    spans = [((end - v.made_at).total_seconds(), v) for v, end in zip(stood, ends, strict=True)]
+    weighted = [(span, v) for span, v in spans if span > 0]
+    total = sum(span for span, _ in weighted)
+    if not total:
+        return None
+    outcomes = {outcome for _, v in weighted for outcome in v.numbers}
+    return {
+        outcome: sum(span * v.numbers.get(outcome, 0.0) / sum(v.numbers.values()) for span, v in weighted) / total
+        for outcome in outcomes
+    }

@@ -22,9 +22,13 @@ from django_htmx.http import push_url
 from diplomacy.annotations.forms import AnnotationForm
 from diplomacy.annotations.models import Annotation
 from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
-from diplomacy.core.cache import EDITORIAL, cached_page, fragment, public, topic_scope
+from diplomacy.core.cache import COMMUNITY, EDITORIAL, cached_page, community_scope, fragment, public, topic_scope
 from diplomacy.core.htmx import wants_fragment
 from diplomacy.core.site import site_url
+from diplomacy.forecasts.community import SHOWN_FROM
+from diplomacy.forecasts.forms import EstimateForm
+from diplomacy.forecasts.models import Community
+from diplomacy.forecasts.panel import Estimating, panel
 from diplomacy.timeline.history import signpost_tally, signposts_with_marks, topic_history
 from diplomacy.timeline.models import Development, Estimate
 
@@ -61,12 +65,16 @@ def _editorial(**kwargs: str) -> list[str]:
     return [EDITORIAL]
 
 
+def _matrix_shows(**kwargs: str) -> list[str]:
+    return [EDITORIAL, COMMUNITY]
+
+
 def _topic_shows(topic: str) -> list[str]:
-    return [EDITORIAL, topic_scope(topic)]
+    return [EDITORIAL, topic_scope(topic), community_scope(topic)]
 
 
 @require_safe
-@cached_page(_editorial)
+@cached_page(_matrix_shows)
 def home(request: HttpRequest) -> HttpResponse:
     meta = PageMeta(
         title=settings.SITE_NAME,
@@ -75,12 +83,14 @@ def home(request: HttpRequest) -> HttpResponse:
         path=reverse("home"),
     )
 
+    estimates = _matrix_estimates(request)
+
     def build() -> str:
         published = Topic.objects.published()
-        context = _matrix(list(published[:HOME_TOPICS])) | {"topic_count": published.count()}
+        context = _matrix(list(published[:HOME_TOPICS]), estimates) | {"topic_count": published.count()}
         return render_to_string("scenarios/home.html#main", context | _what_happened())
 
-    main = fragment(request, "home", _editorial(), build)
+    main = fragment(request, "home", _matrix_shows(), build, estimates)
     return render(request, "scenarios/home.html", {"main": main, "meta": meta})
 
 
@@ -101,11 +111,17 @@ def _what_happened(today: date | None = None) -> dict[str, Any]:
 
 
 @require_safe
-@cached_page(_editorial)
+@cached_page(_matrix_shows)
 def topic_index(request: HttpRequest) -> HttpResponse:
     """Every topic, with its row of the matrix, a page at a time."""
     page = Paginator(Topic.objects.published(), TOPICS_PAGE).get_page(request.GET.get("page"))
-    query = f"?page={page.number}" if page.number > 1 else ""
+    estimates = _matrix_estimates(request)
+    pairs = [("estimates", estimates)] if estimates != EDITORS else []
+    query = (
+        "?" + urlencode(pairs + ([("page", page.number)] if page.number > 1 else []))
+        if pairs or page.number > 1
+        else ""
+    )
     meta = PageMeta(
         title="All topics",
         description="Every topic of the talks and how likely each outcome is.",
@@ -113,23 +129,44 @@ def topic_index(request: HttpRequest) -> HttpResponse:
     )
 
     def build() -> str:
-        return render_to_string("scenarios/topics.html#main", _matrix(list(page)) | {"page": page})
+        return render_to_string("scenarios/topics.html#main", _matrix(list(page), estimates) | {"page": page})
 
-    main = fragment(request, "topics", _editorial(), build, page.number)
+    main = fragment(request, "topics", _matrix_shows(), build, page.number, estimates)
     return render(request, "scenarios/topics.html", {"main": main, "meta": meta})
 
 
-def _matrix(topics: list[Topic]) -> dict:
+EDITORS, COMMUNITY_ESTIMATES = "editors", "community"
+
+
+def _matrix_estimates(request: HttpRequest) -> str:
+    """Whose numbers the matrix shows: ?estimates=community, else the editors' (anything else is ignored)."""
+    return COMMUNITY_ESTIMATES if request.GET.get("estimates") == COMMUNITY_ESTIMATES else EDITORS
+
+
+def _matrix(topics: list[Topic], estimates: str = EDITORS) -> dict:
     """The topic × outcome matrix of these topics, each topic knowing its most likely scenario and
-    when it was last updated; and the newest change and estimate among them."""
+    when it was last updated; and the newest change and estimate among them. Each cell's `shown`
+    is the editors' number, or with `estimates="community"` the community's (None until enough
+    readers have estimated)."""
     outcomes = list(Outcome.objects.all())
     scenarios = list(
         Scenario.objects.published().filter(topic__in=topics).select_related("outcome").only(*_MATRIX_FIELDS)
     )
+    communities = {}
+    if estimates == COMMUNITY_ESTIMATES:
+        found = Community.objects.filter(topic__in=topics, readers__gte=SHOWN_FROM)
+        communities = {c.topic_id: c.whole for c in found}
+    for scenario in scenarios:
+        scenario.shown = (
+            communities.get(scenario.topic_id, {}).get(scenario.pk)
+            if estimates == COMMUNITY_ESTIMATES
+            else scenario.likelihood
+        )
     rows = outcome_matrix(topics, outcomes, scenarios)
     return {
         "rows": rows,
         "outcomes": outcomes,
+        "estimates": estimates,
         "updated": max((row.updated for row in rows), default=None),
         "estimates_as_of": dates.estimates_as_of(scenarios),
     }
@@ -152,11 +189,20 @@ _MATRIX_FIELDS = [
 @require_safe
 @cached_page(_topic_shows)
 def topic_detail(request: HttpRequest, topic: str) -> HttpResponse:
+    return topic_response(request, topic)
+
+
+def topic_response(
+    request: HttpRequest, topic: str, form: EstimateForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The topic page: its shared parts from the cache, and this reader's own estimate between them
+    (`form`: their estimate as they typed it, when it needs another look)."""
     visibility = Visibility.of(request.user)
     page = fragment(request, "topic", _topic_shows(topic), lambda: _topic_page(topic, visibility), visibility)
     if page is None:
         return _redirect_renamed(request, topic)
-    return render(request, "scenarios/topic.html", page)
+    context = page | {"panel": panel(request.user, page["estimating"], form)}
+    return render(request, "scenarios/topic.html", context, status=status)
 
 
 def _topic_page(slug: str, visibility: Visibility) -> dict | None:
@@ -182,10 +228,12 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
         type="article",
         image_path=reverse("topic_preview", kwargs={"topic": topic.slug}),
     )
+    estimating = Estimating.of(topic, scenarios)
     context = {
         "topic": topic,
         "scenarios": scenarios,
-        "scenario_rows": [(scenario, signpost_tally(scenario)) for scenario in scenarios],
+        "estimating": estimating,
+        "scenario_rows": [(s, signpost_tally(s), estimating.community_number(s.pk)) for s in scenarios],
         "history": topic_history(topic, scenarios, visibility, today=timezone.localdate()),
         "factors": influences_by_factor(scenarios),
         "estimated": likelihood.total(s.likelihood for s in scenarios),
@@ -195,7 +243,8 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
         "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
         "meta": meta,
     }
-    return {"main": render_to_string("scenarios/topic.html#main", context), "meta": meta}
+    parts = {name: render_to_string(f"scenarios/topic.html#{name}", context) for name in ("head", "body")}
+    return parts | {"meta": meta, "topic": topic, "estimating": estimating}
 
 
 @require_safe
@@ -204,7 +253,7 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
 def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResponse:
     visibility = Visibility.of(request.user)
     build = lambda: _scenario_page(topic, scenario, visibility)  # noqa: E731
-    shared = fragment(request, "scenario", _editorial(), build, topic, scenario, visibility)
+    shared = fragment(request, "scenario", [EDITORIAL, community_scope(topic)], build, topic, scenario, visibility)
     if shared is None:
         return _redirect_renamed(request, topic, scenario)
     scenario_obj = shared["scenario"]
@@ -237,8 +286,11 @@ def _scenario_page(topic: str, slug: str, visibility: Visibility) -> dict[str, A
     for sibling in siblings:
         sibling.topic = scenario.topic
     everyone = sorted([scenario, *siblings], key=lambda s: (s.outcome.order, s.outcome.name))
+    estimating = Estimating.of(scenario.topic, everyone)
     context = {
         "scenario": scenario,
+        "estimating": estimating,
+        "community": estimating.community_number(scenario.pk),
         "siblings": siblings,
         "history": topic_history(scenario.topic, everyone, visibility, today=timezone.localdate(), focus=scenario),
         "influences": scenario.influences.select_related("factor"),

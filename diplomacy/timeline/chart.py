@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 FULL = 100
@@ -132,10 +132,11 @@ class Line:
     last: int
     focus: bool = False
     faint: bool = False
+    community: bool = False  # the community's line for this outcome, not the editors'
 
     @property
     def css(self) -> str:
-        return f"series-{self.style}"
+        return f"series-{self.style}" + (" is-community" if self.community else "")
 
     @property
     def polylines(self) -> list[str]:
@@ -175,6 +176,14 @@ class Chart:
     def layered(self) -> tuple[Line, ...]:
         """The lines in drawing order: the focus last, on top of the others."""
         return tuple(sorted(self.lines, key=lambda line: line.focus))
+
+    @property
+    def editors_lines(self) -> tuple[Line, ...]:
+        return tuple(line for line in self.lines if not line.community)
+
+    @property
+    def community_lines(self) -> tuple[Line, ...]:
+        return tuple(line for line in self.lines if line.community)
 
     @property
     def y_label_x(self) -> float:
@@ -243,20 +252,28 @@ def draw(
     end: datetime.date,
     size: Size | None = None,
     focus: Hashable | None = None,
+    community: Sequence[Reading] = (),
 ) -> Chart:
     """The chart of `readings` (in chronological order) for `series`, from `start` to `end`.
 
     With `focus`, that series is marked as the focus (drawn last, on top) and the others faint.
-    Markers outside the range are left out. A series no reading gives a number has no line."""
+    Markers outside the range are left out. A series no reading gives a number has no line.
+    `community` readings (the community's estimates, in order) add a second line per series, in
+    its style but dashed, after the editors' lines."""
     if end < start:
         raise ValueError("The range ends before it starts.")
     end = max(end, start + datetime.timedelta(days=1))  # a day at least, so that a number shows as a run
-    if any(later.day < earlier.day for earlier, later in itertools.pairwise(readings)):
-        raise ValueError("Readings must be in chronological order.")
+    for kept in (readings, community):
+        if any(later.day < earlier.day for earlier, later in itertools.pairwise(kept)):
+            raise ValueError("Readings must be in chronological order.")
     size = size or Size()
     frame = Frame(size, start, end)
-    lines = [
-        line for one in series if (line := _line(one, readings, frame, focus=focus, others_faint=focus is not None))
+    faint = focus is not None
+    lines = [line for one in series if (line := _line(one, readings, frame, focus=focus, others_faint=faint))]
+    lines += [
+        replace(line, community=True)
+        for one in series
+        if (line := _line(one, community, frame, focus=focus, others_faint=faint))
     ]
     return Chart(
         size=size,

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_safe
 
 from diplomacy.core.cache import EDITORIAL, cached_page, fragment
 from diplomacy.core.site import site_url
+from diplomacy.forecasts.community import SHOWN_FROM
+from diplomacy.forecasts.models import CommunityVersion
 from diplomacy.scenarios.models import Outcome, Scenario, Signpost, Topic, Visibility
 
 from . import chart
@@ -76,7 +78,10 @@ def topic_history(
     focus: Scenario | None = None,
 ) -> History | None:
     """The history of `topic` for these scenarios (those the reader may see, in outcome order,
-    each with its outcome loaded): None before its first revision. Four queries."""
+    each with its outcome loaded): None before its first revision. Five queries.
+
+    The community's estimates join as their own lines from when enough readers had estimated,
+    one reading a day (the day's last)."""
     revisions = list(Revision.objects.filter(topic=topic).chronological().select_related("editor", "development"))
     if not revisions:
         return None
@@ -93,7 +98,9 @@ def topic_history(
     rank = {pk: n for n, pk in enumerate(Outcome.objects.values_list("pk", flat=True), start=1)}
     shown = {development.pk for development in developments}
     rows = _rows(revisions, values, scenarios, shown, focus)
-    start, end = chart.date_range(revisions[0].as_of, revisions[-1].as_of, today)
+    community = community_readings(topic)
+    last = max(revisions[-1].as_of, community[-1].day if community else revisions[-1].as_of)
+    start, end = chart.date_range(revisions[0].as_of, last, today)
     drawn = chart.draw(
         [chart.Series(s.pk, s.outcome.name, rank.get(s.outcome_id, 1)) for s in scenarios],
         [chart.Reading(revision.as_of, values.get(revision.pk, {})) for revision in revisions],
@@ -101,8 +108,23 @@ def topic_history(
         start=start,
         end=end,
         focus=focus.pk if focus else None,
+        community=community,
     )
     return History(topic=topic, scenarios=tuple(scenarios), rows=rows, chart=drawn, focus=focus)
+
+
+def community_readings(topic: Topic) -> list[chart.Reading]:
+    """The community's whole numbers by scenario, a reading a day (the day's last version), from
+    the first day it was shown (SHOWN_FROM readers); a day it fell below that ends the line."""
+    versions = CommunityVersion.objects.filter(topic=topic).order_by("made_at", "pk")
+    by_day: dict[datetime.date, dict[int, int]] = {}
+    for version in versions.only("numbers", "readers", "made_at").iterator():
+        day = timezone.localdate(version.made_at)
+        if version.readers >= SHOWN_FROM:
+            by_day[day] = version.whole
+        elif by_day:
+            by_day[day] = {}
+    return [chart.Reading(day, values) for day, values in by_day.items()]
 
 
 def _rows(

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from diplomacy.forecasts import scoring
 from diplomacy.forecasts.scoring import FLOOR, Version, brier, log_score, time_averaged
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
@@ -79,3 +80,40 @@ def test_the_average_lies_between_the_best_and_worst_version(raw, happened):
     logs = [log_score(v.numbers, happened) for v in versions]
     assert min(briers) - 1e-9 <= average_brier <= max(briers) + 1e-9
     assert min(logs) - 1e-9 <= average_log <= max(logs) + 1e-9
+
+
+class TestTimeAveragedNumbers:
+    def test_weighs_each_version_by_how_long_it_stood(self):
+        day = datetime(2026, 1, 1, tzinfo=UTC)
+        versions = [
+            scoring.Version(day, {"a": 80, "b": 20}),
+            scoring.Version(day + timedelta(days=3), {"a": 40, "b": 60}),
+        ]
+        averaged = scoring.time_averaged_numbers(versions, day + timedelta(days=4))
+        # a: (3 × 0.8 + 1 × 0.4) / 4 = 0.7; b: (3 × 0.2 + 1 × 0.6) / 4 = 0.3
+        assert averaged == pytest.approx({"a": 0.7, "b": 0.3})
+
+    def test_versions_after_the_resolution_do_not_count(self):
+        day = datetime(2026, 1, 1, tzinfo=UTC)
+        versions = [scoring.Version(day, {"a": 50, "b": 50}), scoring.Version(day + timedelta(days=9), {"a": 100})]
+        assert scoring.time_averaged_numbers(versions, day + timedelta(days=2)) == pytest.approx({"a": 0.5, "b": 0.5})
+
+    def test_none_when_nothing_stood_before_it(self):
+        day = datetime(2026, 1, 1, tzinfo=UTC)
+        assert scoring.time_averaged_numbers([scoring.Version(day, {"a": 100})], day) is None
+        assert scoring.time_averaged_numbers([], day) is None
+
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 1000), st.lists(st.integers(1, 100), min_size=3, max_size=3)),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    def test_probabilities_add_up_to_one(self, raw):
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        versions = [scoring.Version(start + timedelta(hours=h), dict(zip("abc", n, strict=True))) for h, n in raw]
+        averaged = scoring.time_averaged_numbers(versions, start + timedelta(hours=1001))
+        assert averaged is not None
+        assert sum(averaged.values()) == pytest.approx(1.0)
+        assert all(0 <= p <= 1 for p in averaged.values())

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 CONTENT = ["topic", "outcome", "scenario", "factor", "influence", "source"]
 
 
-def test_the_editors_group_has_exactly_the_content_timeline_and_moderation_permissions():
+def test_the_editors_group_has_exactly_the_content_timeline_moderation_and_resolving_permissions():
     permissions = Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename")
     edit = ("add", "change", "delete", "view")
     content = {("scenarios", f"{action}_{model}") for model in [*CONTENT, "signpost"] for action in edit}
@@ -37,7 +37,9 @@ def test_the_editors_group_has_exactly_the_content_timeline_and_moderation_permi
     }
     # Revisions are recorded and read, never changed or deleted.
     revisions = {("timeline", c) for c in ("add_revision", "view_revision", "add_estimate", "view_estimate")}
-    assert set(permissions) == content | annotating | moderating | developments | revisions
+    # Resolutions are made and annulled (a change), never deleted; readers' estimates are theirs.
+    resolving = {("forecasts", c) for c in ("add_resolution", "change_resolution", "view_resolution", "view_score")}
+    assert set(permissions) == content | annotating | moderating | developments | revisions | resolving
 
 
 @pytest.mark.parametrize("model", CONTENT)
