@@ -65,20 +65,62 @@ MUTATIONS = [
     (
         "topic page: without its topic's scope",
         "diplomacy/scenarios/views.py",
+        "return [EDITORIAL, topic_scope(topic), community_scope(topic)]",
+        "return [EDITORIAL, community_scope(topic)]",
+    ),
+    (
+        "topic page: without its community scope",
+        "diplomacy/scenarios/views.py",
+        "return [EDITORIAL, topic_scope(topic), community_scope(topic)]",
         "return [EDITORIAL, topic_scope(topic)]",
-        "return [EDITORIAL]",
     ),
     (
         "scenario page and thread: without the scenario's scope",
         "diplomacy/annotations/thread.py",
+        "return [EDITORIAL, community_scope(topic), scenario_scope(topic, scenario)]",
+        "return [EDITORIAL, community_scope(topic)]",
+    ),
+    (
+        "scenario page (anonymous): without its topic's community scope",
+        "diplomacy/annotations/thread.py",
+        "return [EDITORIAL, community_scope(topic), scenario_scope(topic, scenario)]",
         "return [EDITORIAL, scenario_scope(topic, scenario)]",
-        "return [EDITORIAL]",
+    ),
+    (
+        "scenario page (signed in): without its topic's community scope",
+        "diplomacy/scenarios/views.py",
+        "[EDITORIAL, community_scope(topic)], build, topic, scenario, visibility)",
+        "[EDITORIAL], build, topic, scenario, visibility)",
     ),
     (
         "every page: without the editorial scope",
         "diplomacy/annotations/thread.py",
-        "return [EDITORIAL, scenario_scope(topic, scenario)]",
-        "return [scenario_scope(topic, scenario)]",
+        "return [EDITORIAL, community_scope(topic), scenario_scope(topic, scenario)]",
+        "return [community_scope(topic), scenario_scope(topic, scenario)]",
+    ),
+    (
+        "matrix pages: without the community scope",
+        "diplomacy/scenarios/views.py",
+        "return [EDITORIAL, COMMUNITY]",
+        "return [EDITORIAL]",
+    ),
+    (
+        "home (signed in): without whose estimates the matrix shows",
+        "diplomacy/scenarios/views.py",
+        'fragment(request, "home", _matrix_shows(), build, estimates)',
+        'fragment(request, "home", _matrix_shows(), build)',
+    ),
+    (
+        "topics (signed in): without whose estimates the matrix shows",
+        "diplomacy/scenarios/views.py",
+        "build, page.number, estimates)",
+        "build, page.number)",
+    ),
+    (
+        "scores pages: without the scores scope",
+        "diplomacy/forecasts/scores.py",
+        "return [EDITORIAL, SCORES]",
+        "return [EDITORIAL]",
     ),
     (
         "topic page: without the visibility",
@@ -107,26 +149,26 @@ MUTATIONS = [
     (
         "thread page: without the params",
         "diplomacy/annotations/thread.py",
-        "build, self.scenario.pk, *astuple(params))",
+        "build, self.scenario.pk, *params.parts)",
         "build, self.scenario.pk)",
     ),
     (
         "thread html: without signed in or not",
         "diplomacy/annotations/thread.py",
-        "*astuple(params), signed_in)",
-        "*astuple(params))",
+        "*params.parts, signed_in)",
+        "*params.parts)",
     ),
     (
         "annotation rendering: without updated_at",
         "diplomacy/annotations/thread.py",
-        "annotation.pk, annotation.updated_at.isoformat())",
-        "annotation.pk)",
+        "((a.pk, a.updated_at.isoformat()), build(a))",
+        "((a.pk,), build(a))",
     ),
     (
         "annotation rendering: without the editorial scope",
         "diplomacy/annotations/thread.py",
-        'html = fragment(request, "annotation", [EDITORIAL], build',
-        'html = fragment(request, "annotation", [], build',
+        'rendered = fragments(request, "annotation", [EDITORIAL], pieces)',
+        'rendered = fragments(request, "annotation", [], pieces)',
     ),
     (
         "form fields: without the kinds offered",
@@ -149,8 +191,26 @@ MUTATIONS = [
     (
         "signals: a public annotation bumps nothing",
         "diplomacy/core/signals.py",
-        "    Version.bump(scopes)\n",
-        "    pass\n",
+        "    Version.bump(scopes)\n\n\ndef _annotation_before",
+        "    pass\n\n\ndef _annotation_before",
+    ),
+    (
+        "signals: a community change bumps not its topic's pages",
+        "diplomacy/core/signals.py",
+        "scopes = {community_scope(instance.topic.slug)}",
+        "scopes = set()",
+    ),
+    (
+        "signals: a community change never bumps the matrix",
+        "diplomacy/core/signals.py",
+        "scopes.add(COMMUNITY)",
+        "pass",
+    ),
+    (
+        "signals: resolutions and readers' listing bump not the scores",
+        "diplomacy/core/signals.py",
+        "def _scores_changed(sender: type, **kwargs: Any) -> None:\n    Version.bump([SCORES])",
+        "def _scores_changed(sender: type, **kwargs: Any) -> None:\n    pass",
     ),
     (
         "signals: editorial changes bump nothing",
@@ -190,6 +250,7 @@ TESTS = [
     "tests/test_templates.py",
     "tests/test_first_visit.py",
     "tests/timeline/test_history.py",
+    "tests/forecasts",
     "--ignore=tests/scenarios/test_seeds.py",
 ]
 

@@ -165,10 +165,8 @@ class Community(models.Model):
         concurrent saves on one topic take turns and the last sees every forecast."""
         current, _ = cls.objects.select_for_update().get_or_create(topic=topic)
         before = (current.readers, current.whole)
-        keys = [
-            str(pk)
-            for pk in Scenario.objects.filter(topic=topic).order_by("outcome__order").values_list("pk", flat=True)
-        ]
+        published = Scenario.objects.filter(topic=topic, is_published=True)  # the outcomes readers estimate
+        keys = [str(pk) for pk in published.values_list("pk", flat=True)]
         estimates = [
             community.ReaderEstimate(updated_at, numbers)
             for updated_at, numbers in Forecast.objects.filter(topic=topic).values_list("updated_at", "numbers")

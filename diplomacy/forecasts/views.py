@@ -28,9 +28,9 @@ def estimate(request: HttpRequest, topic: str) -> HttpResponse:
     topic_obj = get_object_or_404(Topic.objects.visible_to(request.user), slug=topic)
     if not request.user.is_authenticated:
         return redirect_to_login(topic_obj.get_absolute_url() + ANCHOR)
-    scenarios = (
-        Scenario.objects.published().filter(topic=topic_obj).select_related("outcome").order_by("outcome__order")
-    )
+    # Published outcomes, on this topic whether or not it is published (an editor may be previewing it).
+    scenarios = Scenario.objects.filter(topic=topic_obj, is_published=True).select_related("outcome")
+    scenarios = scenarios.order_by("outcome__order")
     estimating = Estimating.of(topic_obj, scenarios)
     form = EstimateForm(request.POST, scenarios=estimating.choices)
     if "scale" in request.POST:
