@@ -105,10 +105,10 @@ class Size:
     and below for tick labels and axis titles, and at least MAX_RADIUS on every side, so that a
     point at 0 % or 100 % is not cut off."""
 
-    width: float = 360
+    width: float = 372
     height: float = 360
     left: float = 64
-    right: float = 16
+    right: float = 28  # room for half of the last label, "100 %", centred on the plot's edge
     top: float = 16
     bottom: float = 64
 

@@ -16,7 +16,7 @@ from diplomacy.forecasts import calibration
 from diplomacy.forecasts.calibration import MAX_RADIUS, MIN_RADIUS, Bin, Forecast, Segment, Size, bins, draw
 from tests.html_check import check, describe, java_or_skip
 
-SIZE = Size()  # 360 × 360; the plot from x 64 to 344 and y 16 (100 %) to 296 (0 %): 2.8 units a point
+SIZE = Size()  # 372 × 360; the plot from x 64 to 344 and y 16 (100 %) to 296 (0 %): 2.8 units a point
 SVG = "{http://www.w3.org/2000/svg}"
 T = "\u2009"  # the thin space before %
 
@@ -307,7 +307,7 @@ def chart():
 def test_the_chart_is_an_image_labelled_by_its_title_and_description(chart):
     svg = svg_of(render(chart, id="cal"))
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "cal-title cal-desc"
-    assert svg.get("viewBox") == "0 0 360 360"
+    assert svg.get("viewBox") == "0 0 372 360"
     assert svg.find(f"{SVG}title").get("id") == "cal-title"
     desc = svg.find(f"{SVG}desc")
     assert desc.get("id") == "cal-desc" and desc.text == chart.described
