@@ -1,8 +1,12 @@
 """Retake the README's screenshots from a running `make run` (seeded content), in Debian's Chromium.
 
 .venv/bin/python docs/screenshots/take.py [http://127.0.0.1:8000]
+
+The estimate and scores shots need readers' estimates and a resolved topic, and a reader to log
+in as: SCREENSHOT_LOGIN=username:password (they are skipped without it).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,8 +24,31 @@ SHOTS = [
     ("phone-topic", "/topics/arms-control/", 390, 844, "dark"),
 ]
 
+# name, path, the element to take, width, colour scheme: as a signed-in reader
+READER_SHOTS = [
+    ("estimate", "/topics/arms-control/", "#your-estimate", 1280, "light"),
+    ("scores", "/scores/", "main", 1280, "dark"),
+]
+
+
+def as_reader(browser, login: str) -> None:
+    username, password = login.split(":", 1)
+    for name, path, selector, width, scheme in READER_SHOTS:
+        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        page.goto(BASE + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.locator("main button[type=submit]").click()
+        page.goto(BASE + path)
+        page.locator(selector).first.screenshot(path=HERE / f"{name}.png")
+        page.close()
+        print(HERE / f"{name}.png")
+
+
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+    if login := os.environ.get("SCREENSHOT_LOGIN"):
+        as_reader(browser, login)
     for name, path, width, height, scheme in SHOTS:
         page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
         page.goto(BASE + path)

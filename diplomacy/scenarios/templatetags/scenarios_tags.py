@@ -1,4 +1,4 @@
-"""Template filters for showing likelihoods and dates."""
+"""Template filters for showing likelihoods, scores and dates."""
 
 from datetime import UTC, date, datetime
 
@@ -23,3 +23,12 @@ def iso(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat()
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A score to three decimals, negative ones with a real minus sign (as the pages write numbers)."""
+    if value is None:
+        return ""
+    text = f"{value:.3f}"
+    return "\u2212" + text[1:] if text.startswith("-") and text != "-0.000" else text.lstrip("-")
