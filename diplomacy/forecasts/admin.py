@@ -36,12 +36,21 @@ class ResolutionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "topic" not in self.fields:  # a saved resolution: shown read-only, no fields
+            return
         topic, scenario = self.fields["topic"], self.fields["scenario"]
         assert isinstance(topic, forms.ModelChoiceField) and isinstance(scenario, forms.ModelChoiceField)
         topic.queryset = Topic.objects.published()
         scenario.queryset = (
             Scenario.objects.published().select_related("topic", "outcome").order_by("topic__order", "outcome__order")
         )
+
+    def clean_topic(self) -> Topic:
+        """One standing resolution per topic (the constraint's condition is on a field the form has not)."""
+        topic = self.cleaned_data["topic"]
+        if Resolution.objects.standing().filter(topic=topic).exists():
+            raise forms.ValidationError("This topic is already resolved: annul that resolution first.")
+        return topic
 
 
 class AnnulForm(forms.Form):
@@ -73,6 +82,10 @@ class ResolutionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Kept as made: once saved, only annulled (from its own form).
         return self.get_fields(request, obj) if obj else []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        read_only = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, {**read_only, **(extra_context or {})})
 
     def get_changeform_initial_data(self, request):
         return {"topic": request.GET.get("topic")}

@@ -256,6 +256,8 @@ class Resolution(models.Model):
     def clean(self) -> None:
         if self.topic_id and self.scenario_id and self.scenario.topic_id != self.topic_id:
             raise ValidationError({"scenario": "Choose one of this topic’s outcomes."})
+        if self.scenario_id and not self.scenario.is_published:
+            raise ValidationError({"scenario": "Choose a published outcome: readers never estimated a draft."})
         if self.happened_on and self.happened_on > timezone.localdate():
             raise ValidationError({"happened_on": "A resolution says what has happened: not a future date."})
 
@@ -283,7 +285,9 @@ class Resolution(models.Model):
 
     def score(self) -> list[Score]:
         """A score for the editors, the community and each reader who estimated before it happened."""
-        keys = list(Scenario.objects.filter(topic=self.topic).values_list("pk", flat=True))
+        # The outcomes readers estimate (drafts are none of them: their 0 would be a forecast nobody made).
+        published = Scenario.objects.filter(topic=self.topic, is_published=True).values_list("pk", flat=True)
+        keys = sorted({*published, self.scenario_id})
         scores = []
         for kind, reader, versions in self._versions():
             complete = _complete(versions, keys)
@@ -315,11 +319,16 @@ class Resolution(models.Model):
             editors.setdefault(revision, {})[scenario] = value
             made[revision] = datetime.datetime.combine(as_of, datetime.time(), tzinfo=datetime.UTC)
         yield Score.Kind.EDITORS, None, [scoring.Version(made[pk], numbers) for pk, numbers in editors.items()]
-        shown = CommunityVersion.objects.filter(topic=self.topic, readers__gte=community.SHOWN_FROM)
+        shown = CommunityVersion.objects.filter(topic=self.topic, readers__gte=community.SHOWN_FROM).order_by(
+            "made_at", "pk"
+        )
         yield Score.Kind.COMMUNITY, None, [scoring.Version(v.made_at, _read(v.numbers)) for v in shown]
         readers: dict[int, list[scoring.Version]] = {}
-        versions = ForecastVersion.objects.filter(forecast__topic=self.topic).values_list(
-            "forecast__reader_id", "made_at", "numbers"
+        # Oldest first: of versions made at the same instant, the one saved last counts.
+        versions = (
+            ForecastVersion.objects.filter(forecast__topic=self.topic)
+            .order_by("made_at", "pk")
+            .values_list("forecast__reader_id", "made_at", "numbers")
         )
         for reader, made_at, numbers in versions:
             readers.setdefault(reader, []).append(scoring.Version(made_at, _read(numbers)))

@@ -90,7 +90,8 @@ def panel(user, estimating: Estimating, form: EstimateForm | None = None) -> Pan
         )
         for choice in estimating.choices
     )
-    return Panel(estimating, rows, form if estimating.open else None, forecast, score)
+    # A refused estimate (the topic closed meanwhile) comes back as typed, with why.
+    return Panel(estimating, rows, form if estimating.open or (form and form.is_bound) else None, forecast, score)
 
 
 @dataclass(frozen=True)

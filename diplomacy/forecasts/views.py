@@ -31,30 +31,34 @@ def estimate(request: HttpRequest, topic: str) -> HttpResponse:
     # Published outcomes, on this topic whether or not it is published (an editor may be previewing it).
     scenarios = Scenario.objects.filter(topic=topic_obj, is_published=True).select_related("outcome")
     scenarios = scenarios.order_by("outcome__order")
-    estimating = Estimating.of(topic_obj, scenarios)
+    estimating = Estimating.of(topic_obj, list(scenarios))
     form = EstimateForm(request.POST, scenarios=estimating.choices)
-    if "scale" in request.POST:
-        scaled = form.scaled()
-        form = EstimateForm(scaled or request.POST, scenarios=estimating.choices)
+    if not estimating.open:
         form.is_valid()
-        if scaled is None:
-            form.add_error(None, "Type a number above 0 for at least one outcome, then scale.")
-        return topic_response(request, topic, form)
+        form.add_error(None, _closed(estimating))
+        return topic_response(request, topic, form, status=422)
+    if "scale" in request.POST:
+        return topic_response(request, topic, _scaled(form))
     form.is_valid()
     status = 422
-    if not estimating.open:
-        form.add_error(None, _closed(estimating))
-    elif Forecast.saves_lately(request.user) >= settings.ESTIMATE_RATE_LIMIT:
-        form.add_error(
-            None,
-            f"You have saved {settings.ESTIMATE_RATE_LIMIT} estimates in the last minute. Wait a moment and save again: your numbers are kept.",
-        )
+    if Forecast.saves_lately(request.user) >= (limit := settings.ESTIMATE_RATE_LIMIT):
+        form.add_error(None, f"You have saved {limit} estimates in the last minute. Wait a moment and save again.")
         status = 429
     elif form.is_valid():
         Forecast.record(request.user, topic_obj, form.numbers(), form.cleaned_data["reason"])
         messages.success(request, "Your estimate is saved.")
         return redirect(topic_obj.get_absolute_url() + ANCHOR)
     return topic_response(request, topic, form, status=status)
+
+
+def _scaled(form: EstimateForm) -> EstimateForm:
+    """The form again with what was typed scaled to add up to 100 (not saved)."""
+    scaled = form.scaled()
+    again = EstimateForm(scaled or form.data, scenarios=form.scenarios)
+    again.is_valid()
+    if scaled is None:
+        again.add_error(None, "Type a number above 0 for at least one outcome, then scale.")
+    return again
 
 
 def _closed(estimating: Estimating) -> str:

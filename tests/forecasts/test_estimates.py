@@ -191,9 +191,10 @@ def test_an_editor_previewing_an_unpublished_topic_is_told_readers_estimate_once
         "Readers can give their own estimates once this topic is published."
         in client.get(topic.get_absolute_url()).text
     )
-    response = client.post(estimate_url(topic), form())
+    response = client.post(estimate_url(topic), form("31", "49", "20"))
     assert response.status_code == 422
-    assert "Readers can give their own estimates once this topic is published." in response.text
+    assert "Readers can estimate this topic once it is published." in response.text
+    assert input_value(response.text, "outcome-deal") == "31"
     assert not Forecast.objects.exists()
 
 
