@@ -10,20 +10,28 @@ latency, errors, and throughput as a share of the /healthz beside it (the median
 slices'); then again at --latency-connections for the latency budgets; then the anonymous
 topic page through nginx (deploy/nginx, with its page cache) against gunicorn's /healthz
 beside it. On SQLite the measured scenario is
-first given a 1,000-annotation public thread. Printed, and written to bench/results/<db>.md.
-Only loopback is ever targeted, and every run is bounded in time.
+first given a 1,000-annotation public thread. Estimates are saved by the BENCH_USERS signed-in
+readers, each request the next reader's on an open topic drawn at random (on PostgreSQL the demo
+topics, about 1,000 readers each), with the server's rate limit raised so that none is refused.
+Printed, and written to bench/results/<db>.md. Only loopback is ever targeted, and every run is
+bounded in time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import random
 import shutil
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from harness import (
     ROOT,
@@ -53,6 +61,14 @@ PG_PAGES = "/topics/demo-topic-0001/", "/topics/demo-topic-0001/demo-scenario-3/
 # Posts go to a sibling of the measured scenario, so that the thread measured stays the same size.
 SQLITE_POSTS = "/topics/ukraine/humanitarian-steps-and-partial-truce/annotations/"
 PG_POSTS = "/topics/demo-topic-0001/demo-scenario-2/annotations/"
+# Estimates are saved on the open published topics whose slugs start with this: the demo topics
+# on PostgreSQL (about 1,000 readers each at scale 1), every seeded one on SQLite.
+SQLITE_ESTIMATED = ""
+PG_ESTIMATED = "demo-topic-"
+ESTIMATES_PER_TOPIC = 5  # different numbers to save on each topic, so that saves move its community estimate
+ESTIMATE_SCRIPT = ROOT / "bench" / "estimate.lua"
+# The server's DIPLOMACY_ESTIMATE_RATE_LIMIT: each benchmark reader saves far more than 5 a minute.
+ESTIMATE_RATE_LIMIT = 1_000_000
 
 # Budgets from the performance issues: (row, kind, limit). "ratio" is a share of /healthz at
 # --connections, "p95" a latency at --latency-connections, "nginx" the anonymous topic page
@@ -76,8 +92,27 @@ PG_BUDGETS = [
     ("explorer, filtered", "p95", 150),
     ("explorer, text search", "p95", 150),
     ("post an annotation", "p95", 100),
+    ("save an estimate", "p95", 100),
     ("topic (anonymous) through nginx", "nginx", 5.0),
 ]
+
+
+class Endpoint(NamedTuple):
+    name: str
+    path: str
+    sessions: Path | None = None  # signed in: each request the next session's
+    body: str = ""  # posted when given
+    targets: Path | None = None  # estimate.lua's "<path> <body>" lines: each request one of them, at random
+
+
+class Estimating(NamedTuple):
+    """Where the benchmark saves estimates: a file of targets, how many topics, their median readers."""
+
+    targets: Path
+    first: str  # one target's path and body, to try before measuring
+    body: str
+    topics: int
+    readers: int
 
 
 def main() -> int:
@@ -101,6 +136,13 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765, help="gunicorn's; nginx listens on the next one")
     parser.add_argument("--redis", action="store_true", help="use the Redis on 127.0.0.1:6379 as the cache")
     parser.add_argument("--no-nginx", action="store_true", help="skip the row through nginx")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="ROW",
+        help="measure only the rows whose names contain this (repeatable; /healthz is always measured, "
+        "nginx only if named); the report is printed, not written to bench/results/",
+    )
     args = parser.parse_args()
     if not 1 <= args.duration <= 60:
         parser.error("--duration must be between 1 and 60 seconds")
@@ -110,30 +152,42 @@ def main() -> int:
         print("bench: wrk is not installed (Debian: apt-get install wrk).", file=sys.stderr)
         return 2
     use_nginx = not args.no_nginx and bool(shutil.which("nginx") or Path("/usr/sbin/nginx").exists())
+    use_nginx = use_nginx and _chosen(args, "topic (anonymous) through nginx")
 
     env = _environment(args)
     _prepare(env, args)
     topic, scenario = SQLITE_PAGES if args.db == "sqlite" else PG_PAGES
-    sessions = write_sessions(make_sessions(env, "bench-user", BENCH_USERS), RESULTS / "sessions.txt")
+    signed_in = make_sessions(env, "bench-user", BENCH_USERS)
+    sessions = write_sessions(signed_in, RESULTS / "sessions.txt")
     if args.db == "sqlite":
         _add_thread(env, scenario, THREAD)
     options = {"workers": args.workers, "threads": args.threads, "worker_class": args.worker_class}
-    with gunicorn(env, args.port, keep_alive=5, log_level="warning", **options) as server:
-        rows = _measure(args, env, sessions)
+    with (
+        tempfile.TemporaryDirectory(prefix="diplomacy-bench-") as scratch,
+        gunicorn(env, args.port, keep_alive=5, log_level="warning", **options) as server,
+    ):
+        estimating = _estimating(env, args.db, Path(scratch) / "estimates.txt")
+        _try_estimate(args.port, estimating, signed_in[0])
+        rows = _measure(args, env, sessions, estimating)
         latency_args = argparse.Namespace(**{**vars(args), "connections": args.latency_connections})
-        latency_rows = _measure(latency_args, env, sessions, warm_up=False)
+        latency_rows = _measure(latency_args, env, sessions, estimating, warm_up=False)
         nginx_rows = _measure_nginx(args, topic) if use_nginx else []
         rss = _worker_rss_mb(server.process.pid)
     report = _report(args, rows, latency_rows, nginx_rows, rss)
     print(report)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.db}.md").write_text(report)
+    if not args.only:  # a partial run leaves the full results as they are
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"{args.db}.md").write_text(report)
     return 0
+
+
+def _chosen(args, name: str) -> bool:
+    return not args.only or name.startswith("/healthz") or any(part in name for part in args.only)
 
 
 def _environment(args) -> dict[str, str]:
     database_url = f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}" if args.db == "sqlite" else args.database_url
-    extra = {"DJANGO_LOG_LEVEL": "WARNING"}
+    extra = {"DJANGO_LOG_LEVEL": "WARNING", "DIPLOMACY_ESTIMATE_RATE_LIMIT": str(ESTIMATE_RATE_LIMIT)}
     if args.redis:
         extra["REDIS_URL"] = "redis://127.0.0.1:6379/3"
     return environment(database_url, **extra)
@@ -184,6 +238,51 @@ def _thread_size(env, scenario: str) -> int:
     return int(django(env, code).strip())
 
 
+TARGETS_SCRIPT = """
+import json
+from statistics import median
+from django.urls import reverse
+from diplomacy.forecasts.models import Community, Resolution
+from diplomacy.scenarios.models import Scenario, Topic
+resolved = Resolution.objects.standing().values("topic")
+topics = Topic.objects.published().filter(slug__startswith={prefix!r}).exclude(pk__in=resolved).order_by("pk")
+rows = []
+for topic in topics:
+    scenarios = Scenario.objects.filter(topic=topic, is_published=True).order_by("outcome__order")
+    if slugs := list(scenarios.values_list("slug", flat=True)):
+        rows.append([reverse("topic_estimate", kwargs={{"topic": topic.slug}}), slugs])
+readers = Community.objects.filter(topic__in=topics).values_list("readers", flat=True)
+print(json.dumps({{"targets": rows, "readers": median(readers) if readers else 0}}))
+"""
+
+
+def _estimating(env, db: str, path: Path) -> Estimating:
+    """Estimates to save, ESTIMATES_PER_TOPIC on each open topic (whole numbers adding up to 100),
+    written as estimate.lua reads them."""
+    found = json.loads(django(env, TARGETS_SCRIPT.format(prefix=SQLITE_ESTIMATED if db == "sqlite" else PG_ESTIMATED)))
+    if not found["targets"]:
+        raise SystemExit("bench: no open published topic to save estimates on")
+    rng = random.Random(1)  # noqa: S311 (made-up numbers, not secrets)
+    lines = []
+    for address, slugs in found["targets"]:
+        for _ in range(ESTIMATES_PER_TOPIC):
+            cuts = sorted(rng.randint(0, 100) for _ in slugs[1:])
+            numbers = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+            fields = {f"outcome-{slug}": n for slug, n in zip(slugs, numbers, strict=True)}
+            lines.append((address, urlencode(fields | {"reason": "Benchmark estimate"})))
+    path.write_text("".join(f"{address} {body}\n" for address, body in lines))
+    return Estimating(path, lines[0][0], lines[0][1], len(found["targets"]), round(found["readers"]))
+
+
+def _try_estimate(port: int, estimating: Estimating, session) -> None:
+    """One save before measuring: wrk counts a refusal as an error, but not why."""
+    answer = request(port, "POST", estimating.first, estimating.body, session=session)
+    if answer.status != 302 or "#your-estimate" not in answer.header("location"):
+        raise SystemExit(
+            f"bench: saving an estimate on {estimating.first} answered {answer.status}:\n{answer.text[:2000]}"
+        )
+
+
 def _wrk(
     args,
     path: str,
@@ -191,6 +290,7 @@ def _wrk(
     port: int | None = None,
     sessions: Path | None = None,
     post_body: str = "",
+    targets: Path | None = None,
     duration: float | None = None,
 ) -> dict:
     extra = {}
@@ -198,40 +298,49 @@ def _wrk(
         extra["BENCH_SESSIONS"] = str(sessions)
     if post_body:
         extra |= {"BENCH_METHOD": "POST", "BENCH_BODY": post_body}
+    options = {}
+    if targets:
+        extra["BENCH_TARGETS"] = str(targets)
+        options["script"] = ESTIMATE_SCRIPT
     url = f"http://127.0.0.1:{port or args.port}{path}"
-    return wrk(url, duration=duration or args.duration, connections=args.connections, env=extra)
+    return wrk(url, duration=duration or args.duration, connections=args.connections, env=extra, **options)
 
 
-def _measure(args, env, sessions: Path, warm_up: bool = True) -> list[tuple[str, str, dict]]:
+def _measure(args, env, sessions: Path, estimating: Estimating, warm_up: bool = True) -> list[tuple[str, str, dict]]:
     topic, scenario = SQLITE_PAGES if args.db == "sqlite" else PG_PAGES
     posts = SQLITE_POSTS if args.db == "sqlite" else PG_POSTS
     endpoints = [
-        ("/healthz (baseline)", "/healthz", None, ""),
-        ("home (anonymous)", "/", None, ""),
-        ("topic (anonymous)", topic, None, ""),
-        ("scenario (anonymous)", scenario, None, ""),
-        ("home (signed in)", "/", sessions, ""),
-        ("topic (signed in)", topic, sessions, ""),
-        ("scenario (signed in)", scenario, sessions, ""),
-        ("explorer, filtered", "/scenarios/?outcome=no-agreement&min=20&sort=likelihood", None, ""),
-        ("explorer, text search", "/scenarios/?q=sanctions+relief", None, ""),
-        ("post an annotation", posts, sessions, "kind=note&body=Benchmark+note&is_public=on"),
+        Endpoint("/healthz (baseline)", "/healthz"),
+        Endpoint("home (anonymous)", "/"),
+        Endpoint("topic (anonymous)", topic),
+        Endpoint("scenario (anonymous)", scenario),
+        Endpoint("home (signed in)", "/", sessions),
+        Endpoint("topic (signed in)", topic, sessions),
+        Endpoint("scenario (signed in)", scenario, sessions),
+        Endpoint("explorer, filtered", "/scenarios/?outcome=no-agreement&min=20&sort=likelihood"),
+        Endpoint("explorer, text search", "/scenarios/?q=sanctions+relief"),
+        Endpoint("post an annotation", posts, sessions, "kind=note&body=Benchmark+note&is_public=on"),
+        Endpoint("save an estimate", estimating.first, sessions, targets=estimating.targets),
     ]
+    endpoints = [endpoint for endpoint in endpoints if _chosen(args, endpoint.name)]
     if warm_up:
         print("== warming up (compiled templates, open connections, filled caches)", flush=True)
         warm = argparse.Namespace(**{**vars(args), "duration": 1})
-        for _name, path, session_file, body in reversed(endpoints):  # writes first, so they settle before reads
-            _wrk(warm, path, sessions=session_file, post_body=body)
+        for endpoint in reversed(endpoints):  # writes first, so they settle before reads
+            _wrk(warm, endpoint.path, sessions=endpoint.sessions, post_body=endpoint.body, targets=endpoint.targets)
     thread = _thread_size(env, scenario)
     rows = []
-    for name, path, session_file, body in endpoints:
-        print(f"== {name}: {path} ({args.connections} connections)", flush=True)
+    for name, path, session_file, body, targets in endpoints:
+        where = f"{estimating.topics} topics" if targets else path
+        print(f"== {name}: {where} ({args.connections} connections)", flush=True)
         if path == "/healthz":
             result = _wrk(args, path)
         else:
-            result = _beside_healthz(args, path, sessions=session_file, post_body=body)
+            result = _beside_healthz(args, path, sessions=session_file, post_body=body, targets=targets)
         if name.startswith("scenario"):
             result["thread"] = thread
+        if targets:
+            result |= {"topics": estimating.topics, "readers": estimating.readers}
         rows.append((name, path, result))
     # The baseline again at the end, to show how much the machine moved during the run.
     print("== /healthz again", flush=True)
@@ -298,8 +407,13 @@ def _worker_rss_mb(master_pid: int) -> float:
 
 
 def _label(name: str, r: dict) -> str:
-    """A row's name, saying how long the thread was for the scenario rows."""
-    return f"{name}, {r['thread']:,}-annotation thread" if "thread" in r else name
+    """A row's name, saying how long the thread was for the scenario rows, and on how many
+    topics of how many readers estimates were saved."""
+    if "thread" in r:
+        return f"{name}, {r['thread']:,}-annotation thread"
+    if "topics" in r:
+        return f"{name}, {r['topics']} topics of ~{r['readers']:,} readers"
+    return name
 
 
 def _report(args, rows, latency_rows, nginx_rows, rss: float) -> str:
@@ -364,6 +478,9 @@ def _report(args, rows, latency_rows, nginx_rows, rss: float) -> str:
     latencies = {name: r for name, _path, r in latency_rows}
     proxied = {name: r for name, _path, r in nginx_rows}
     for name, kind, limit in SQLITE_BUDGETS if args.db == "sqlite" else PG_BUDGETS:
+        if not _chosen(args, name):
+            lines.append(f"- not measured: {name} (--only)")
+            continue
         if kind == "nginx":
             if not nginx_rows:
                 lines.append(f"- not measured: {name} (nginx is not installed, or --no-nginx)")

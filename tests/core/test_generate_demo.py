@@ -9,12 +9,13 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
+from diplomacy.forecasts.models import Community, CommunityVersion, Forecast, ForecastVersion
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 from tests.factories import make_annotation, make_topic_with_scenarios
 
 pytestmark = pytest.mark.django_db
-SCALE = "0.002"  # 1 topic of 10 scenarios, 1 factor, 20 users, 2,000 annotations; its history whatever the scale
+SCALE = "0.002"  # 1 topic of 10 scenarios, 1 factor, 20 users, 2,000 annotations, 20 estimates (one a user); its history whatever the scale
 
 
 def generate(*args: str) -> str:
@@ -36,6 +37,10 @@ def demo_counts() -> dict[str, int]:
         "marks": SignpostMark.objects.filter(development__slug__startswith="demo-").count(),
         "revisions": Revision.objects.filter(topic__slug__startswith="demo-").count(),
         "estimates": Estimate.objects.filter(scenario__topic__slug__startswith="demo-").count(),
+        "forecasts": Forecast.objects.filter(reader__username__startswith="demo-").count(),
+        "forecast versions": ForecastVersion.objects.filter(forecast__topic__slug__startswith="demo-").count(),
+        "communities": Community.objects.filter(topic__slug__startswith="demo-").count(),
+        "community versions": CommunityVersion.objects.filter(topic__slug__startswith="demo-").count(),
     }
 
 
@@ -54,6 +59,7 @@ def real_content(outcomes, contributor, editor):
     Revision.record(
         topic, dict.fromkeys(topic.scenarios.values_list("pk", flat=True), 25), reason="Even.", as_of=date(2025, 2, 2)
     )
+    Forecast.record(contributor, topic, dict.fromkeys(topic.scenarios.values_list("pk", flat=True), 25), "Even.")
     return topic
 
 
@@ -61,6 +67,7 @@ def test_it_makes_content_in_proportion_to_the_scale(real_content):
     output = generate("--scale", SCALE)
     counts = demo_counts()
     sources, marks = counts.pop("sources"), counts.pop("marks")
+    versions, community_versions = counts.pop("forecast versions"), counts.pop("community versions")
     assert counts == {
         "topics": 1,
         "scenarios": 10,
@@ -71,10 +78,15 @@ def test_it_makes_content_in_proportion_to_the_scale(real_content):
         "developments": 20,
         "revisions": 50,
         "estimates": 500,
+        "forecasts": 20,
+        "communities": 1,
     }
     assert 20 < sources < 40  # one or two for each development
     assert 0 < marks < 40  # some developments mark a signpost or two
+    assert 20 < versions < 40  # some readers revised theirs
+    assert 5 < community_versions <= 40  # at most one a day
     assert "2,000 annotations" in output and "20 developments, 50 revisions" in output
+    assert "20 reader estimates" in output
     topic = Topic.objects.get(slug__startswith="demo-")
     assert topic.is_published
     assert Outcome.objects.count() == 10  # the four real ones, and six demo ones to make ten
@@ -178,6 +190,56 @@ def test_a_demo_topic_made_before_histories_gets_one_on_the_next_run():
         assert list(scenario.signpost_items.values_list("text", flat=True)) == scenario.signpost_list
 
 
+def test_each_reader_estimate_is_whole_numbers_adding_to_100_for_the_topics_published_scenarios():
+    generate("--scale", SCALE)
+    topic = Topic.objects.get(slug__startswith="demo-")
+    keys = {str(pk) for pk in Scenario.objects.published().filter(topic=topic).values_list("pk", flat=True)}
+    now = timezone.now()
+    forecasts = Forecast.objects.filter(topic=topic).prefetch_related("versions")
+    assert {f.reader.username for f in forecasts} == set(
+        User.objects.filter(username__startswith="demo-").values_list("username", flat=True)
+    )
+    for forecast in forecasts:
+        versions = sorted(forecast.versions.all(), key=lambda version: version.made_at)
+        for numbers in [forecast.numbers, *(version.numbers for version in versions)]:
+            assert set(numbers) == keys, forecast
+            assert all(isinstance(n, int) and 0 <= n <= 100 for n in numbers.values()), numbers
+            assert sum(numbers.values()) == 100, numbers
+        assert forecast.created_at == versions[0].made_at
+        assert (forecast.updated_at, forecast.numbers, forecast.reason) == (
+            versions[-1].made_at,
+            versions[-1].numbers,
+            versions[-1].reason,
+        )
+        assert now - timedelta(days=730) <= forecast.created_at <= forecast.updated_at <= now
+
+
+def test_the_stored_community_estimate_is_what_refreshing_it_computes():
+    generate("--scale", SCALE)
+    topic = Topic.objects.get(slug__startswith="demo-")
+    stored = Community.objects.get(topic=topic)
+    versions = list(CommunityVersion.objects.filter(topic=topic))
+    assert stored.readers == 20 and stored.is_shown
+    assert stored.updated_at == Forecast.objects.filter(topic=topic).latest("updated_at").updated_at
+    refreshed = Community.refresh(topic)
+    assert refreshed.numbers == pytest.approx(stored.numbers)
+    assert CommunityVersion.objects.filter(topic=topic).count() == len(versions)  # it showed the same already
+    assert (versions[-1].readers, versions[-1].whole) == (stored.readers, stored.whole)
+
+
+def test_the_community_history_has_a_version_a_day_counting_the_readers_so_far():
+    generate("--scale", SCALE)
+    topic = Topic.objects.get(slug__startswith="demo-")
+    versions = list(CommunityVersion.objects.filter(topic=topic))
+    days = [version.made_at.date() for version in versions]
+    assert days == sorted(set(days))
+    for version in versions:
+        so_far = Forecast.objects.filter(topic=topic, created_at__lte=version.made_at).count()
+        assert version.readers == so_far
+        assert sum(version.whole.values()) == 100
+    assert [v.readers for v in versions] == sorted(v.readers for v in versions)
+
+
 def test_every_scenario_gets_a_mix_of_annotations_like_a_real_one():
     """Benchmarks read one demo scenario as a typical one: none may have only private ones, say."""
     generate("--scale", SCALE)
@@ -222,6 +284,10 @@ def test_remove_takes_away_every_demo_row_and_nothing_else(real_content, contrib
     assert Outcome.objects.count() == 4
     assert Annotation.objects.get().body == "A real annotation"
     assert User.objects.filter(pk=contributor.pk).exists()
+    assert Forecast.objects.get().reader == contributor
+    assert ForecastVersion.objects.count() == 1
+    assert Community.objects.get().topic == real_content
+    assert CommunityVersion.objects.get().topic == real_content
 
 
 def test_a_silly_scale_is_refused():

@@ -1,10 +1,12 @@
 """python manage.py generate_demo --scale N: synthetic content shaped like the real thing, for benchmarks.
 
-At scale 1: 100 topics with 10 scenarios each (1,000), 100 factors, 10,000 users and
-1,000,000 annotations. Each topic also gets a history whatever the scale: 4 signposts per
-scenario, 20 developments over the past two years (with sources, some marking signposts)
-and 50 revisions ending at its scenarios' numbers. Every synthetic row is marked (slugs
-and usernames start with "demo-", or the row belongs to a demo topic), so `--remove`
+At scale 1: 100 topics with 10 scenarios each (1,000), 100 factors, 10,000 users,
+1,000,000 annotations and 100,000 reader estimates (about 1,000 readers a topic, so about 10
+topics a reader; some revised, 1.3 versions each on average) with each topic's community
+estimate and its history, a version a day. Each topic also gets a history whatever the scale:
+4 signposts per scenario, 20 developments over the past two years (with sources, some marking
+signposts) and 50 revisions ending at its scenarios' numbers. Every synthetic row is marked
+(slugs and usernames start with "demo-", or the row belongs to a demo topic), so `--remove`
 takes them all away and the seeded content is never touched. It is safe to interrupt
 and to run again: each run only adds what is missing.
 """
@@ -28,6 +30,8 @@ from django.utils import timezone
 from diplomacy.annotations.markdown import render_markdown
 from diplomacy.annotations.models import Annotation, Flag, ModerationEvent
 from diplomacy.core.models import EPOCH, Version
+from diplomacy.forecasts import community
+from diplomacy.forecasts.models import Community, CommunityVersion, Forecast, ForecastVersion, Resolution, Score
 from diplomacy.scenarios import likelihood
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
@@ -38,7 +42,8 @@ SIGNPOSTS_PER_SCENARIO = 4
 DEVELOPMENTS_PER_TOPIC = 20
 REVISIONS_PER_TOPIC = 50
 HISTORY_DAYS = 730  # developments and revisions are spread over the past two years
-HISTORY_TOPICS = 10  # topics whose history is written in one transaction
+HISTORY_TOPICS = 10  # topics whose history (or readers' estimates) is written in one transaction
+FORECAST_VERSIONS = (1,) * 15 + (2,) * 4 + (3,)  # how many versions a reader's forecast has: 1.3 on average
 BATCH = 5_000
 PUBLISHERS = ["Demo Wire", "The Demo Times", "Demo Review", "Demo Broadcasting", "Demo Monitor"]
 WORDS = [
@@ -205,6 +210,92 @@ class _Story:
             model.objects.bulk_create(self.made[model], batch_size=BATCH)
 
 
+class _Readers:
+    """Readers' estimates of a few topics and their community estimates, made in memory and
+    then written with one bulk insert per table (Forecast.record would refresh the community
+    after every one of them)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.forecasts: list[Forecast] = []
+        self.versions: list[ForecastVersion] = []
+        self.communities: list[Community] = []
+        self.community_versions: list[CommunityVersion] = []
+
+    def topic(self, rng: random.Random, topic: int, editors: dict[int, int], readers: list[int]) -> None:
+        """Each reader's forecast of the topic, near the editors' numbers, set first on a day of
+        the past two years and revised on later ones by some; then the community's history."""
+        made: list[ForecastVersion] = []
+        for reader in readers:
+            path = _walk(rng, _near(rng, list(editors.values())), rng.choice(FORECAST_VERSIONS))
+            first = self.now - timedelta(seconds=rng.randrange(HISTORY_DAYS * 86_400))
+            later = sorted(first + (self.now - first) * rng.random() for _ in path[1:])
+            versions = [
+                ForecastVersion(
+                    numbers={str(pk): value for pk, value in zip(editors, numbers, strict=True)},
+                    reason=_sentence(rng, rng.randint(6, 14)) if rng.random() < 0.3 else "",
+                    made_at=made_at,
+                )
+                for numbers, made_at in zip(path, [first, *later], strict=True)
+            ]
+            last = versions[-1]
+            forecast = Forecast(
+                reader_id=reader,
+                topic_id=topic,
+                numbers=last.numbers,
+                reason=last.reason,
+                created_at=first,
+                updated_at=last.made_at,
+            )
+            for version in versions:
+                version.forecast = forecast
+            self.forecasts.append(forecast)
+            made += versions
+        self.community(topic, [str(pk) for pk in editors], made)
+        self.versions += made
+
+    def community(self, topic: int, keys: list[str], versions: list[ForecastVersion]) -> None:
+        """The community estimate as Community.refresh would have left it at the end of each day
+        someone saved (a version when what it shows changed), and as it stands now."""
+        current: dict[int, community.ReaderEstimate] = {}
+        before: tuple[int, dict[str, int]] = (0, {})
+        numbers: dict[str, float] = {}
+        versions = sorted(versions, key=lambda version: version.made_at)
+        for n, version in enumerate(versions):
+            # Moved to the end, so that the estimates stay in the order community() sorts them into.
+            current.pop(version.forecast.reader_id, None)
+            current[version.forecast.reader_id] = community.ReaderEstimate(version.made_at, version.numbers)
+            if n + 1 < len(versions) and versions[n + 1].made_at.date() == version.made_at.date():
+                continue  # the day's last save is the one its version shows
+            numbers = community.community(list(current.values()), keys) or {}
+            shown = (len(current), community.whole(numbers))
+            if shown != before:
+                self.community_versions.append(
+                    CommunityVersion(topic_id=topic, numbers=numbers, readers=len(current), made_at=version.made_at)
+                )
+                before = shown
+        updated_at = versions[-1].made_at if versions else self.now
+        self.communities.append(Community(topic_id=topic, numbers=numbers, readers=len(current), updated_at=updated_at))
+
+    def save(self) -> None:
+        """Bulk inserts, parents first: each version then knows its forecast's key."""
+        Forecast.objects.bulk_create(self.forecasts, batch_size=BATCH)
+        ForecastVersion.objects.bulk_create(self.versions, batch_size=BATCH)
+        Community.objects.bulk_create(
+            self.communities,
+            update_conflicts=True,
+            unique_fields=["topic"],
+            update_fields=["numbers", "readers", "updated_at"],
+        )
+        CommunityVersion.objects.bulk_create(self.community_versions, batch_size=BATCH)
+
+
+def _near(rng: random.Random, editors: list[int]) -> list[int]:
+    """A reader's whole numbers adding up to 100, a few points off the editors' for each outcome."""
+    weights = [max(0, value + rng.randint(-8, 8)) for value in editors]
+    return _distribution(weights if sum(weights) > 0 else [1] * len(editors))
+
+
 class Command(BaseCommand):
     help = "Fill the database with synthetic demo content (marked 'demo-'), or --remove it."
 
@@ -226,6 +317,7 @@ class Command(BaseCommand):
             "factors": max(1, round(100 * scale)),
             "users": max(1, round(10_000 * scale)),
             "annotations": round(1_000_000 * scale),
+            "estimates": round(100_000 * scale),
         }
         started = time.monotonic()
         outcomes = self.outcomes()
@@ -234,14 +326,17 @@ class Command(BaseCommand):
         self.history(seed)
         users = self.users(counts["users"])
         self.annotations(rng, counts["annotations"], users)
+        per_topic = min(len(users), round(counts["estimates"] / counts["topics"]))  # a reader estimates a topic once
+        self.forecasts(seed, per_topic, users)
         self.analyze()
-        Version.bump([EPOCH])
+        Version.bump([EPOCH])  # bulk inserts send no signals: every cached page and fragment goes
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content in place: {counts['topics']} topics, {counts['topics'] * OUTCOMES_PER_TOPIC} scenarios, "
                 f"{counts['topics'] * DEVELOPMENTS_PER_TOPIC:,} developments, "
                 f"{counts['topics'] * REVISIONS_PER_TOPIC:,} revisions, {counts['factors']} factors, "
-                f"{counts['users']} users, {counts['annotations']:,} annotations ({time.monotonic() - started:.0f} s)."
+                f"{counts['users']} users, {counts['annotations']:,} annotations, "
+                f"{counts['topics'] * per_topic:,} reader estimates ({time.monotonic() - started:.0f} s)."
             )
         )
 
@@ -251,6 +346,7 @@ class Command(BaseCommand):
         guessing, and pages that read them slow for no reason a real database would have."""
         models = [Topic, Scenario, Signpost, Influence, Factor, User, Annotation, Flag]
         models += [Development, Development.topics.through, DevelopmentSource, SignpostMark, Revision, Estimate]
+        models += [Forecast, ForecastVersion, Community, CommunityVersion]
         with connection.cursor() as cursor:
             if connection.vendor != "postgresql":
                 cursor.execute("ANALYZE")
@@ -394,6 +490,31 @@ class Command(BaseCommand):
                 batch = []
         return list(User.objects.filter(username__startswith=PREFIX).values_list("pk", flat=True))
 
+    def forecasts(self, seed: int, per_topic: int, users: list[int]) -> None:
+        """`per_topic` readers' estimates, drawn from the demo users, for each demo topic that has
+        none yet, with the community's; a few topics per transaction, so that a topic has all of
+        them or none."""
+        demo = Topic.objects.filter(slug__startswith=PREFIX)
+        topics = list(demo.filter(forecasts__isnull=True).order_by("pk").values_list("pk", "slug"))
+        total = demo.count()
+        progress = Progress("estimates", total * per_topic, (total - len(topics)) * per_topic)
+        now = timezone.now()
+        for start in range(0, len(topics), HISTORY_TOPICS):
+            chunk = topics[start : start + HISTORY_TOPICS]
+            editors: dict[int, dict[int, int]] = defaultdict(dict)  # topic → published scenario → likelihood
+            rows = Scenario.objects.published().filter(topic_id__in=[pk for pk, _ in chunk])
+            for pk, topic, value in rows.order_by("outcome__order", "pk").values_list("pk", "topic_id", "likelihood"):
+                editors[topic][pk] = value or 0
+            readers = _Readers(now)
+            for topic, slug in chunk:
+                # Each topic draws from its own generator: an interrupted run resumed gives the same estimates.
+                rng = random.Random(f"{seed}-{slug}-estimates")  # noqa: S311 (made-up content, not secrets)
+                if editors[topic]:
+                    readers.topic(rng, topic, editors[topic], rng.sample(sorted(users), per_topic))
+            with transaction.atomic():
+                readers.save()
+            progress.advance(len(chunk) * per_topic)
+
     def annotations(self, rng: random.Random, count: int, users: list[int]) -> None:
         scenarios = list(Scenario.objects.filter(topic__slug__startswith=PREFIX).values_list("pk", "narrative"))
         have = Annotation.objects.filter(scenario__topic__slug__startswith=PREFIX).count()
@@ -440,7 +561,15 @@ class Command(BaseCommand):
         )
         demo_developments = Development.objects.filter(slug__startswith=PREFIX)
         demo_revisions = Revision.objects.filter(topic__in=demo_topics)
+        demo_forecasts = Forecast.objects.filter(topic__in=demo_topics) | Forecast.objects.filter(reader__in=demo_users)
         with transaction.atomic():
+            # Readers' estimates first, a statement a table as for the history below: 100,000 at scale 1.
+            Score.objects.filter(resolution__topic__in=demo_topics).delete()
+            Resolution.objects.filter(topic__in=demo_topics).delete()
+            _delete(ForecastVersion.objects.filter(forecast__in=demo_forecasts))
+            _delete(demo_forecasts)
+            _delete(CommunityVersion.objects.filter(topic__in=demo_topics))
+            _delete(Community.objects.filter(topic__in=demo_topics))
             Flag.objects.filter(annotation__in=demo_annotations).delete()
             ModerationEvent.objects.filter(annotation__in=demo_annotations).delete()
             annotations = _delete(demo_annotations)
@@ -473,5 +602,6 @@ def _delete(rows: QuerySet[Any]) -> int:
     """Delete the rows in one statement, without loading them or sending signals (the epoch is bumped after)."""
     sql, params = rows.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {rows.model._meta.db_table} WHERE id IN ({sql})", params)  # noqa: S608
+        table, key = rows.model._meta.db_table, rows.model._meta.pk.column
+        cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({sql})", params)  # noqa: S608
         return cursor.rowcount
