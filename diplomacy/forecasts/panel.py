@@ -27,11 +27,12 @@ class Estimating:
     shown_from: int = SHOWN_FROM
 
     @classmethod
-    def of(cls, topic: Topic, scenarios: Sequence[Scenario]) -> Estimating:
-        """Two queries: the community estimate and the standing resolution."""
+    def of(cls, topic: Topic, scenarios: Sequence[Scenario], *, community: bool = True) -> Estimating:
+        """Two queries: the community estimate (unless not wanted) and the standing resolution."""
         choices = tuple(Choice(s.pk, s.slug, s.outcome.name, s.likelihood) for s in scenarios if s.is_published)
         resolution = Resolution.objects.standing().filter(topic=topic).select_related("scenario__outcome").first()
-        return cls(topic, choices, Community.objects.filter(topic=topic).first(), resolution)
+        shared = Community.objects.filter(topic=topic).first() if community else None
+        return cls(topic, choices, shared, resolution)
 
     @property
     def community_shown(self) -> bool:

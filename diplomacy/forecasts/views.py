@@ -31,7 +31,7 @@ def estimate(request: HttpRequest, topic: str) -> HttpResponse:
     # Published outcomes, on this topic whether or not it is published (an editor may be previewing it).
     scenarios = Scenario.objects.filter(topic=topic_obj, is_published=True).select_related("outcome")
     scenarios = scenarios.order_by("outcome__order")
-    estimating = Estimating.of(topic_obj, list(scenarios))
+    estimating = Estimating.of(topic_obj, list(scenarios), community=False)  # the page shows it, not this
     form = EstimateForm(request.POST, scenarios=estimating.choices)
     if not estimating.open:
         form.is_valid()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from diplomacy.core.cache import EDITORIAL, cached_page, fragment
 from diplomacy.core.site import site_url
+from diplomacy.forecasts import community
 from diplomacy.forecasts.community import SHOWN_FROM
 from diplomacy.forecasts.models import CommunityVersion
 from diplomacy.scenarios.models import Outcome, Scenario, Signpost, Topic, Visibility
@@ -117,14 +118,16 @@ def community_readings(topic: Topic) -> list[chart.Reading]:
     """The community's whole numbers by scenario, a reading a day (the day's last version), from
     the first day it was shown (SHOWN_FROM readers); a day it fell below that ends the line."""
     versions = CommunityVersion.objects.filter(topic=topic).order_by("made_at", "pk")
-    by_day: dict[datetime.date, dict[int, int]] = {}
-    for version in versions.only("numbers", "readers", "made_at").iterator():
-        day = timezone.localdate(version.made_at)
-        if version.readers >= SHOWN_FROM:
-            by_day[day] = version.whole
-        elif by_day:
-            by_day[day] = {}
-    return [chart.Reading(day, values) for day, values in by_day.items()]
+    last_of_day: dict[datetime.date, tuple[int, dict[str, float]]] = {}
+    for made_at, readers, numbers in versions.values_list("made_at", "readers", "numbers"):
+        last_of_day[timezone.localdate(made_at)] = (readers, numbers)
+    readings: list[chart.Reading] = []
+    for day, (readers, numbers) in last_of_day.items():
+        if readers >= SHOWN_FROM:
+            readings.append(chart.Reading(day, {int(pk): n for pk, n in community.whole(numbers).items()}))
+        elif readings:
+            readings.append(chart.Reading(day, {}))
+    return readings
 
 
 def _rows(
