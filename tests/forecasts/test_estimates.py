@@ -326,6 +326,25 @@ def test_the_history_chart_gets_the_communitys_lines(client, topic, editor):
     assert "Thin: the community’s" in chart
 
 
+@pytest.mark.parametrize("path", ["/", "/topics/"])
+@pytest.mark.parametrize("who", ["anonymous", "reader"])
+def test_each_view_of_the_matrix_is_cached_apart(client, topic, path, who):
+    """The editors' matrix, then the community's, then the editors' again: each its own."""
+    people = readers(6)
+    for reader in people[:5]:
+        Forecast.record(reader, topic, numbers_of(topic, 22, 33, 45))
+    if who == "reader":
+        client.force_login(people[5])
+
+    def first_cell(query: str) -> str:
+        html = client.get(path + query).text
+        return re.findall(r'<span class="cell-value">([^<]+)</span>', html.split('class="matrix"')[1])[0]
+
+    assert first_cell("") == "50&thinsp;%"
+    assert first_cell("?estimates=community") == "22&thinsp;%"
+    assert first_cell("") == "50&thinsp;%"
+
+
 @pytest.mark.parametrize("who", ["anonymous", "reader"])
 def test_the_cached_matrix_follows_the_community_as_readers_estimate(client, topic, who):
     """The same reader (signed in, or anonymous) before and after the fifth estimate, and after a
