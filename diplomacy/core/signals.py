@@ -98,15 +98,19 @@ def _user_saved(sender: type, instance: User, created: bool, **kwargs: Any) -> N
     Version.bump([SCORES])  # listed readers' names show on the scores
 
 
+MISSING = object()
+
+
 def _community_changed(sender: type, instance: CommunityVersion, created: bool, **kwargs: Any) -> None:
     """A new community version is stored only when what its topic's pages show changed; the
     matrix shows its numbers only from SHOWN_FROM readers, so it changes less often."""
     if not created:
         return
     scopes = {community_scope(instance.topic.slug)}
-    earlier = CommunityVersion.objects.filter(topic=instance.topic_id, pk__lt=instance.pk).order_by("-pk").first()
-    matrix = lambda version: version.whole if version and version.is_shown else None  # noqa: E731
-    if matrix(earlier) != matrix(instance):
+    if (before := vars(instance).get("in_matrix_before", MISSING)) is MISSING:  # not saved by Community.refresh
+        earlier = CommunityVersion.objects.filter(topic=instance.topic_id, pk__lt=instance.pk).order_by("-pk").first()
+        before = earlier.whole if earlier and earlier.is_shown else None
+    if before != (instance.whole if instance.is_shown else None):
         scopes.add(COMMUNITY)
     Version.bump(scopes)
 

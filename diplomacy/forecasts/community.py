@@ -39,16 +39,17 @@ def weighted_median(values: Sequence[float], weights_: Sequence[float]) -> float
     even count)."""
     if not values or len(values) != len(weights_):
         raise ValueError("a weighted median needs as many weights as values, and at least one")
-    pairs = sorted(zip(values, weights_, strict=True))
+    order = sorted(range(len(values)), key=values.__getitem__)  # indices by value: cheaper than sorting pairs
     half = sum(weights_) / 2
     running = 0.0
-    for index, (value, weight) in enumerate(pairs):
-        running += weight
-        if math.isclose(running, half, rel_tol=1e-12) and index + 1 < len(pairs):
-            return (value + pairs[index + 1][0]) / 2
+    last = len(order) - 1
+    for index, at in enumerate(order):
+        running += weights_[at]
+        if index < last and math.isclose(running, half, rel_tol=1e-12):
+            return (values[at] + values[order[index + 1]]) / 2
         if running > half:
-            return value
-    return pairs[-1][0]
+            return values[at]
+    return values[order[-1]]
 
 
 def community(estimates: Sequence[ReaderEstimate], outcomes: Sequence[str]) -> dict[str, float] | None:

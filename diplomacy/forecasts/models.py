@@ -68,11 +68,12 @@ class ForecastQuerySet(models.QuerySet):
     def numbers_oldest_first(self, topic: Topic) -> list[dict[str, float]]:
         """Every current forecast's numbers on `topic`, least recently updated first: what the
         community estimate is computed from on every save. The database hands them over as one
-        JSON array (json_agg on PostgreSQL, json_group_array on SQLite), parsed once: a thousand
+        JSON array (string_agg on PostgreSQL, json_group_array on SQLite), parsed once: a thousand
         rows decoded one by one cost several times more."""
         table = self.model._meta.db_table
         if connection.vendor == "postgresql":
-            sql = f"SELECT json_agg(numbers ORDER BY updated_at, id)::text FROM {table} WHERE topic_id = %s"  # noqa: S608
+            # string_agg of each row's text is about twice as fast as json_agg, and the same array.
+            sql = f"SELECT '[' || string_agg(numbers::text, ',' ORDER BY updated_at, id) || ']' FROM {table} WHERE topic_id = %s"  # noqa: S608
         else:
             ordered = f"SELECT numbers FROM {table} WHERE topic_id = %s ORDER BY updated_at, id"  # noqa: S608
             sql = f"SELECT json_group_array(json(numbers)) FROM ({ordered})"  # noqa: S608
@@ -121,13 +122,17 @@ class Forecast(models.Model):
         constraint makes the second wait for the first and then update it."""
         stored = _stored(numbers)
         with transaction.atomic():
+            first = timezone.now()
             forecast, created = cls.objects.select_for_update().get_or_create(
-                reader=reader, topic=topic, defaults={"numbers": stored, "reason": reason}
+                reader=reader,
+                topic=topic,
+                defaults={"numbers": stored, "reason": reason, "created_at": first, "updated_at": first},
             )
             # The time is taken once the row is ours: saves that waited for it come later, in time too.
-            now = forecast.created_at if created else timezone.now()
-            forecast.numbers, forecast.reason, forecast.updated_at = stored, reason, now
-            forecast.save(update_fields=["numbers", "reason", "updated_at"])
+            now = first if created else timezone.now()
+            if not created:
+                forecast.numbers, forecast.reason, forecast.updated_at = stored, reason, now
+                forecast.save(update_fields=["numbers", "reason", "updated_at"])
             ForecastVersion.objects.create(forecast=forecast, numbers=stored, reason=reason, made_at=now)
             Community.refresh(topic, outcomes=list(stored))
         return forecast
@@ -183,6 +188,7 @@ class Community(models.Model):
         concurrent saves on one topic take turns and the last sees every forecast."""
         current, _ = cls.objects.select_for_update().get_or_create(topic=topic)
         before = (current.readers, current.whole)
+        in_matrix_before = current.whole if current.is_shown else None
         if outcomes is None:  # the topic's published scenarios: the outcomes readers estimate
             published = Scenario.objects.filter(topic=topic, is_published=True).values_list("pk", flat=True)
             outcomes = [str(pk) for pk in published]
@@ -191,9 +197,11 @@ class Community(models.Model):
         current.readers, current.updated_at = len(numbers), timezone.now()
         current.save()
         if (current.readers, current.whole) != before:
-            CommunityVersion.objects.create(
+            version = CommunityVersion(
                 topic=topic, numbers=current.numbers, readers=current.readers, made_at=current.updated_at
             )
+            vars(version)["in_matrix_before"] = in_matrix_before  # what the matrix showed: the signal needs no query
+            version.save()
         return current
 
 

@@ -16,6 +16,23 @@ from .forms import Choice, EstimateForm, field_name
 from .models import Community, Forecast, Resolution, Score
 
 
+def choices_of(scenarios: Sequence[Scenario]) -> tuple[Choice, ...]:
+    """The outcomes readers estimate: the published scenarios (with their outcomes loaded), in order."""
+    return tuple(Choice(s.pk, s.slug, s.outcome.name, s.likelihood) for s in scenarios if s.is_published)
+
+
+def closed(topic: Topic, *, resolved: bool, choices: Sequence[Choice]) -> str | None:
+    """Why readers may not estimate the topic now, or None: it must be published, not resolved,
+    and have outcomes."""
+    if resolved:
+        return "This topic is resolved: it takes no new estimates."
+    if not topic.is_published:
+        return "Readers can estimate this topic once it is published."
+    if not choices:
+        return "This topic has no published outcomes to estimate yet."
+    return None
+
+
 @dataclass(frozen=True)
 class Estimating:
     """What every reader of a topic page shares about estimating it (cached with the page)."""
@@ -27,12 +44,10 @@ class Estimating:
     shown_from: int = SHOWN_FROM
 
     @classmethod
-    def of(cls, topic: Topic, scenarios: Sequence[Scenario], *, community: bool = True) -> Estimating:
-        """Two queries: the community estimate (unless not wanted) and the standing resolution."""
-        choices = tuple(Choice(s.pk, s.slug, s.outcome.name, s.likelihood) for s in scenarios if s.is_published)
+    def of(cls, topic: Topic, scenarios: Sequence[Scenario]) -> Estimating:
+        """Two queries: the community estimate and the standing resolution."""
         resolution = Resolution.objects.standing().filter(topic=topic).select_related("scenario__outcome").first()
-        shared = Community.objects.filter(topic=topic).first() if community else None
-        return cls(topic, choices, shared, resolution)
+        return cls(topic, choices_of(scenarios), Community.objects.filter(topic=topic).first(), resolution)
 
     @property
     def community_shown(self) -> bool:
@@ -44,8 +59,7 @@ class Estimating:
 
     @property
     def open(self) -> bool:
-        """Whether readers may estimate: a published topic, not resolved, with outcomes."""
-        return self.topic.is_published and self.resolution is None and bool(self.choices)
+        return closed(self.topic, resolved=self.resolution is not None, choices=self.choices) is None
 
     def community_number(self, pk: int) -> int | None:
         return self.community.whole.get(pk) if self.community_shown and self.community else None

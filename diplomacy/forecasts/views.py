@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -17,7 +17,7 @@ from diplomacy.scenarios.views import topic_response
 
 from .forms import EstimateForm
 from .models import Forecast, Forecaster, ForecastVersion, Resolution, Score
-from .panel import Entry, Estimating
+from .panel import Entry, choices_of, closed
 
 ANCHOR = "#your-estimate"
 
@@ -25,17 +25,17 @@ ANCHOR = "#your-estimate"
 @require_POST
 def estimate(request: HttpRequest, topic: str) -> HttpResponse:
     """Save the reader's estimate for a topic; "Scale to 100" only rescales what they typed."""
-    topic_obj = get_object_or_404(Topic.objects.visible_to(request.user), slug=topic)
+    resolved = Exists(Resolution.objects.standing().filter(topic=OuterRef("pk")))
+    topic_obj = get_object_or_404(Topic.objects.visible_to(request.user).annotate(resolved=resolved), slug=topic)
     if not request.user.is_authenticated:
         return redirect_to_login(topic_obj.get_absolute_url() + ANCHOR)
     # Published outcomes, on this topic whether or not it is published (an editor may be previewing it).
     scenarios = Scenario.objects.filter(topic=topic_obj, is_published=True).select_related("outcome")
-    scenarios = scenarios.order_by("outcome__order")
-    estimating = Estimating.of(topic_obj, list(scenarios), community=False)  # the page shows it, not this
-    form = EstimateForm(request.POST, scenarios=estimating.choices)
-    if not estimating.open:
+    choices = choices_of(list(scenarios.order_by("outcome__order")))
+    form = EstimateForm(request.POST, scenarios=choices)
+    if problem := closed(topic_obj, resolved=topic_obj.resolved, choices=choices):
         form.is_valid()
-        form.add_error(None, _closed(estimating))
+        form.add_error(None, problem)
         return topic_response(request, topic, form, status=422)
     if "scale" in request.POST:
         return topic_response(request, topic, _scaled(form))
@@ -59,14 +59,6 @@ def _scaled(form: EstimateForm) -> EstimateForm:
     if scaled is None:
         again.add_error(None, "Type a number above 0 for at least one outcome, then scale.")
     return again
-
-
-def _closed(estimating: Estimating) -> str:
-    if estimating.resolution:
-        return "This topic is resolved: it takes no new estimates."
-    if not estimating.topic.is_published:
-        return "Readers can estimate this topic once it is published."
-    return "This topic has no published outcomes to estimate yet."
 
 
 @require_safe
