@@ -271,7 +271,7 @@ def draw(
     faint = focus is not None
     lines = [line for one in series if (line := _line(one, readings, frame, focus=focus, others_faint=faint))]
     lines += [
-        replace(line, community=True)
+        replace(line, community=True, dots=())  # no dot per reading: there may be one a day
         for one in series
         if (line := _line(one, community, frame, focus=focus, others_faint=faint))
     ]

@@ -29,6 +29,7 @@ from diplomacy.scenarios.models import Outcome, Scenario, Signpost, Topic, Visib
 from . import chart
 from .models import Development, Estimate, Revision, SignpostMark
 
+COMMUNITY_READINGS = 120  # at most, on a chart: about one per five units of its width
 NO_EDITOR = "editors"  # who a revision is credited to when no editor recorded it (the seeds' first)
 CSV_COLUMNS = ("date", "outcome", "likelihood", "editor", "reason", "development")
 # What a spreadsheet would take for a formula at the start of a cell (OWASP's list).
@@ -122,12 +123,25 @@ def community_readings(topic: Topic) -> list[chart.Reading]:
     for made_at, readers, numbers in versions.values_list("made_at", "readers", "numbers"):
         last_of_day[timezone.localdate(made_at)] = (readers, numbers)
     readings: list[chart.Reading] = []
-    for day, (readers, numbers) in last_of_day.items():
-        if readers >= SHOWN_FROM:
-            readings.append(chart.Reading(day, {int(pk): n for pk, n in community.whole(numbers).items()}))
-        elif readings:
-            readings.append(chart.Reading(day, {}))
+    for day, (readers, numbers) in _thinned(last_of_day):
+        values = {int(pk): n for pk, n in community.whole(numbers).items()} if readers >= SHOWN_FROM else {}
+        if (values or readings) and not (readings and readings[-1].values == values):  # only changes
+            readings.append(chart.Reading(day, values))
     return readings
+
+
+def _thinned(by_day: dict[datetime.date, tuple[int, dict[str, float]]]) -> list[tuple[datetime.date, tuple]]:
+    """At most COMMUNITY_READINGS readings, each the last of an equal stretch of days: a line a few
+    hundred units wide shows no more, and a topic estimated every day for years would otherwise
+    draw thousands of steps into every page that shows its chart."""
+    days = list(by_day)
+    if len(days) <= COMMUNITY_READINGS:
+        return list(by_day.items())
+    span = max((days[-1] - days[0]).days, 1) / COMMUNITY_READINGS
+    last: dict[int, datetime.date] = {}
+    for day in days:
+        last[min(int((day - days[0]).days // span), COMMUNITY_READINGS - 1)] = day
+    return [(day, by_day[day]) for day in sorted(last.values())]
 
 
 def _rows(

@@ -3,6 +3,7 @@ stored community estimate and the threshold at which it shows, and "My estimates
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from datetime import timedelta
@@ -534,3 +535,41 @@ def test_saves_at_once_by_different_readers_all_count_in_the_community(outcomes)
     for thread in threads:
         thread.join()
     assert Community.objects.get(topic=topic).readers == 6
+
+
+def test_the_charts_community_lines_keep_a_bounded_number_of_readings_and_only_changes(topic):
+    from diplomacy.timeline.history import COMMUNITY_READINGS, community_readings
+
+    pks = list(numbers_of(topic, 0, 0, 0))
+    start = timezone.now() - timedelta(days=500)
+    CommunityVersion.objects.bulk_create(
+        CommunityVersion(
+            topic=topic,
+            numbers={str(pks[0]): 20 + day % 7, str(pks[1]): 40, str(pks[2]): 40 - day % 7},
+            readers=10 + day,
+            made_at=start + timedelta(days=day),
+        )
+        for day in range(500)
+    )
+    readings = community_readings(topic)
+    assert 50 < len(readings) <= COMMUNITY_READINGS
+    assert all(a.day < b.day for a, b in itertools.pairwise(readings))
+    assert all(a.values != b.values for a, b in itertools.pairwise(readings))
+    assert readings[-1].values == {pks[0]: 20 + 499 % 7, pks[1]: 40, pks[2]: 40 - 499 % 7}
+
+
+def test_a_community_that_never_changes_is_one_reading(topic):
+    from diplomacy.timeline.history import community_readings
+
+    pks = list(numbers_of(topic, 0, 0, 0))
+    start = timezone.now() - timedelta(days=30)
+    CommunityVersion.objects.bulk_create(
+        CommunityVersion(
+            topic=topic,
+            numbers={str(pks[0]): 20, str(pks[1]): 40, str(pks[2]): 40},
+            readers=5,
+            made_at=start + timedelta(days=day),
+        )
+        for day in range(10)
+    )
+    assert len(community_readings(topic)) == 1
