@@ -117,6 +117,36 @@ MUTATIONS = [
         "build, page.number)",
     ),
     (
+        "estimate panel: without the reader's scope",
+        "diplomacy/forecasts/panel.py",
+        "scopes = [EDITORIAL, community_scope(topic), reader_scope(user.pk)]",
+        "scopes = [EDITORIAL, community_scope(topic)]",
+    ),
+    (
+        "estimate panel: without the community scope",
+        "diplomacy/forecasts/panel.py",
+        "scopes = [EDITORIAL, community_scope(topic), reader_scope(user.pk)]",
+        "scopes = [EDITORIAL, reader_scope(user.pk)]",
+    ),
+    (
+        "estimate panel: without the editorial scope",
+        "diplomacy/forecasts/panel.py",
+        "scopes = [EDITORIAL, community_scope(topic), reader_scope(user.pk)]",
+        "scopes = [community_scope(topic), reader_scope(user.pk)]",
+    ),
+    (
+        "estimate panel: the CSRF stand-in is left in",
+        "diplomacy/forecasts/panel.py",
+        "html.replace(csrf_stand_in(), get_token(request))",
+        "html",
+    ),
+    (
+        "signals: a reader's own estimate bumps nothing",
+        "diplomacy/core/signals.py",
+        "    Version.bump([reader_scope(instance.reader_id)])",
+        "    pass",
+    ),
+    (
         "scores pages: without the scores scope",
         "diplomacy/forecasts/scores.py",
         "return [EDITORIAL, SCORES]",

@@ -20,11 +20,10 @@ from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from diplomacy.core.cache import EDITORIAL, community_scope, fragment, fragments, scenario_scope
+from diplomacy.core.cache import EDITORIAL, community_scope, csrf_stand_in, fragment, fragments, scenario_scope
 from diplomacy.scenarios.models import Scenario
 
 from .anchoring import Anchor, locate, render_narrative
@@ -181,11 +180,6 @@ class _StandIn:
     pk: None = None
 
 
-def _csrf_stand_in() -> str:
-    # Derived from the secret key, so that no annotation can be written to contain it.
-    return "csrf-" + salted_hmac("diplomacy.annotations.thread", "csrf stand-in").hexdigest()
-
-
 class ScenarioAnnotations:
     def __init__(self, request: HttpRequest, scenario: Scenario) -> None:
         self.request, self.scenario, self.user = request, scenario, request.user
@@ -234,13 +228,13 @@ class ScenarioAnnotations:
         if self.wrote_or_moderates or any(item.flagged_by_me for item in page.shown):
             return render_to_string(THREAD_TEMPLATE, self._context(page), self.request)
         signed_in = self.user.is_authenticated
-        stand_ins = {"user": _StandIn(signed_in), "csrf_token": _csrf_stand_in()}
+        stand_ins = {"user": _StandIn(signed_in), "csrf_token": csrf_stand_in()}
         build = lambda: render_to_string(THREAD_TEMPLATE, self._context(page) | stand_ins)  # noqa: E731
         html = str(
             fragment(self.request, "thread-html", self.scopes, build, self.scenario.pk, *params.parts, signed_in)
         )
         if signed_in:
-            html = html.replace(_csrf_stand_in(), get_token(self.request))
+            html = html.replace(csrf_stand_in(), get_token(self.request))
         return mark_safe(html)  # noqa: S308 (rendered by Django's templates, which escape)
 
     def _context(self, page: Page) -> dict[str, Any]:

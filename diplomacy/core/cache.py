@@ -28,6 +28,8 @@ The scopes, and why these:
   what they show changed. The matrix (home, /topics/) shows the community's numbers once
   there are enough readers: ``community``, bumped only when a shown number changed.
   A reader's own estimate shows to them alone, on pages never cached.
+- ``reader:<id>``: what one signed-in reader alone sees of their own, cached for them
+  (their estimate beside the editors' and the community's): their saves bump it.
 - ``scores``: /scores/, which resolutions (editorial) and readers' choice to be named on
   it change.
 - ``epoch``: part of every key; bulk loads that bypass signals bump it.
@@ -60,6 +62,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.crypto import salted_hmac
 
 from diplomacy.core.site import site_url
 
@@ -82,6 +85,18 @@ def topic_scope(topic: str) -> str:
 
 def community_scope(topic: str) -> str:
     return f"community:{topic}"
+
+
+def reader_scope(pk: int) -> str:
+    """What one signed-in reader alone sees of their own (their estimates): bumped when they change."""
+    return f"reader:{pk}"
+
+
+def csrf_stand_in() -> str:
+    """Put in place of the CSRF token in a fragment rendered once for many readers, and replaced with
+    each reader's own when served. Derived from the secret key, so that nobody can write it into
+    content."""
+    return "csrf-" + salted_hmac("diplomacy.core.cache", "csrf stand-in").hexdigest()
 
 
 def scenario_scope(topic: str, scenario: str) -> str:
@@ -189,8 +204,9 @@ def cached_page(shows: Callable[..., Iterable[str]]):
                 and "messages" not in request.COOKIES
             )
             if not shared:
-                if request.method in ("GET", "HEAD"):
-                    tokens(request, shows(**kwargs))  # what the page's fragments will ask for, in one query
+                if request.method in ("GET", "HEAD"):  # what the page's fragments will ask for, in one query
+                    own = [reader_scope(request.user.pk)] if request.user.is_authenticated else []
+                    tokens(request, [*shows(**kwargs), *own])
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response

@@ -10,11 +10,20 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
-from diplomacy.forecasts.models import CommunityVersion, Forecaster, Resolution
+from diplomacy.forecasts.models import CommunityVersion, Forecast, Forecaster, Resolution
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 
-from .cache import ANNOTATIONS, COMMUNITY, EDITORIAL, SCORES, community_scope, scenario_scope, topic_scope
+from .cache import (
+    ANNOTATIONS,
+    COMMUNITY,
+    EDITORIAL,
+    SCORES,
+    community_scope,
+    reader_scope,
+    scenario_scope,
+    topic_scope,
+)
 from .models import Version
 
 EDITORIAL_MODELS = [
@@ -119,6 +128,13 @@ def _scores_changed(sender: type, **kwargs: Any) -> None:
     Version.bump([SCORES])
 
 
+def _own_estimate_changed(sender: type, instance: Forecast, **kwargs: Any) -> None:
+    """A reader's own estimate shows to them alone: only their scope."""
+    Version.bump([reader_scope(instance.reader_id)])
+
+
+post_save.connect(_own_estimate_changed, sender=Forecast, dispatch_uid="forecast-saved")
+post_delete.connect(_own_estimate_changed, sender=Forecast, dispatch_uid="forecast-deleted")
 post_save.connect(_community_changed, sender=CommunityVersion, dispatch_uid="community-changed")
 post_save.connect(_scores_changed, sender=Resolution, dispatch_uid="resolution-scores")
 post_save.connect(_scores_changed, sender=Forecaster, dispatch_uid="forecaster-scores")

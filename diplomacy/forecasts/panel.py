@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.forms import BoundField
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
+from diplomacy.core.cache import EDITORIAL, community_scope, csrf_stand_in, fragment, reader_scope
 from diplomacy.scenarios.models import Scenario, Topic
 
 from .community import SHOWN_FROM
@@ -81,6 +86,25 @@ class Panel:
     forecast: Forecast | None
     score: Score | None
     shown_from: int = SHOWN_FROM
+
+
+PANEL_TEMPLATE = "scenarios/topic.html#estimate"
+
+
+def panel_html(request: HttpRequest, estimating: Estimating, form: EstimateForm | None = None) -> SafeString:
+    """The reader's panel, rendered. A signed-in reader's, as it stands (no form to show again),
+    is cached for them until they, an editor or the community change what it shows."""
+    user = request.user
+    if form is not None or not user.is_authenticated:
+        return mark_safe(render_to_string(PANEL_TEMPLATE, {"panel": panel(user, estimating, form)}, request))  # noqa: S308
+    topic = estimating.topic.slug
+    scopes = [EDITORIAL, community_scope(topic), reader_scope(user.pk)]
+    context = {"user": user, "csrf_token": csrf_stand_in()}
+    build = lambda: render_to_string(PANEL_TEMPLATE, context | {"panel": panel(user, estimating)})  # noqa: E731
+    # The scopes name the topic and the reader; what the panel offers is the same whatever drafts
+    # the reader may see (readers estimate published outcomes of published topics).
+    html = fragment(request, "estimate-panel", scopes, build)
+    return mark_safe(html.replace(csrf_stand_in(), get_token(request)))  # noqa: S308 (Django's templates escape)
 
 
 def panel(user, estimating: Estimating, form: EstimateForm | None = None) -> Panel:

@@ -28,7 +28,7 @@ from diplomacy.core.site import site_url
 from diplomacy.forecasts.community import SHOWN_FROM
 from diplomacy.forecasts.forms import EstimateForm
 from diplomacy.forecasts.models import Community
-from diplomacy.forecasts.panel import Estimating, panel
+from diplomacy.forecasts.panel import Estimating, panel_html
 from diplomacy.timeline.history import signpost_tally, signposts_with_marks, topic_history
 from diplomacy.timeline.models import Development, Estimate
 
@@ -201,7 +201,7 @@ def topic_response(
     page = fragment(request, "topic", _topic_shows(topic), lambda: _topic_page(topic, visibility), visibility)
     if page is None:
         return _redirect_renamed(request, topic)
-    context = page | {"panel": panel(request.user, page["estimating"], form)}
+    context = page | {"estimate": panel_html(request, page["estimating"], form)}
     return render(request, "scenarios/topic.html", context, status=status)
 
 

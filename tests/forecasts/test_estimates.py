@@ -387,7 +387,7 @@ def test_the_cached_scenario_page_follows_the_community(client, topic, who):
     assert "median of 5 readers’ own: <strong>70&thinsp;%</strong>" in client.get(url).text
 
 
-def test_a_save_that_changes_nothing_shown_invalidates_nothing(client, topic):
+def test_a_save_that_changes_nothing_others_see_invalidates_only_the_readers_own(client, topic):
     from diplomacy.core.models import Version
 
     people = readers(5)
@@ -395,7 +395,9 @@ def test_a_save_that_changes_nothing_shown_invalidates_nothing(client, topic):
         Forecast.record(reader, topic, numbers_of(topic, 20, 30, 50))
     before = dict(Version.objects.values_list("scope", "token"))
     Forecast.record(people[0], topic, numbers_of(topic, 20, 30, 50))  # the same numbers again
-    assert dict(Version.objects.values_list("scope", "token")) == before
+    after = dict(Version.objects.values_list("scope", "token"))
+    # Only what that reader alone sees (their estimate's date) is new.
+    assert {scope for scope in after if after[scope] != before.get(scope)} == {f"reader:{people[0].pk}"}
 
 
 # My estimates
@@ -573,3 +575,73 @@ def test_a_community_that_never_changes_is_one_reading(topic):
         for day in range(10)
     )
     assert len(community_readings(topic)) == 1
+
+
+def panel_of(client, topic) -> str:
+    return client.get(topic.get_absolute_url()).text.split('id="your-estimate"')[1].split("</section>")[0]
+
+
+def test_a_readers_cached_panel_follows_their_saves_others_estimates_and_a_resolution(client, topic, editor):
+    """The panel is cached for each reader: it must change when they save, when the community it
+    shows changes, and when the topic resolves, and never show one reader another's numbers."""
+    from diplomacy.forecasts.models import Resolution
+
+    people = readers(6)
+    client.force_login(people[0])
+    assert input_value(panel_of(client, topic), "outcome-deal") == ""
+    Forecast.record(people[0], topic, numbers_of(topic, 61, 29, 10))
+    panel = panel_of(client, topic)
+    assert input_value(panel, "outcome-deal") == "61"
+    assert re.findall(r"<td>(\d+|—)(?:&thinsp;%)?</td>", panel)[1::2] == ["—", "—", "—"]  # no community yet
+    for reader in people[1:5]:
+        Forecast.record(reader, topic, numbers_of(topic, 20, 30, 50))
+    panel = panel_of(client, topic)
+    assert re.findall(r"<td>(\d+)&thinsp;%</td>", panel) == ["50", "20", "30", "30", "20", "50"]
+    client.force_login(people[5])
+    assert input_value(panel_of(client, topic), "outcome-deal") == ""  # not the first reader's
+    client.force_login(people[0])
+    ForecastVersion.objects.update(made_at=timezone.now() - timedelta(days=3))
+    Resolution.resolve(topic, topic.scenarios.get(slug="deal"), timezone.localdate(), source_title="A statement")
+    assert "Your estimate scored a Brier score of" in panel_of(client, topic)
+
+
+def test_each_reader_gets_their_own_csrf_token_in_the_cached_panel(topic):
+    from django.test import Client
+
+    first, second = readers(2)
+    tokens = []
+    for reader in (first, second):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(reader)
+        html = client.get(topic.get_absolute_url()).text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html.split('id="your-estimate"')[1]).group(1)
+        tokens.append(token)
+        assert client.post(estimate_url(topic), form() | {"csrfmiddlewaretoken": token}).status_code == 302
+    assert tokens[0] != tokens[1]
+    assert Forecast.objects.count() == 2
+
+
+def test_a_readers_cached_panel_follows_a_save_that_changes_nothing_else(client, topic):
+    """The same numbers again with a new reason: the community does not change, their panel does."""
+    (reader,) = readers(1)
+    client.force_login(reader)
+    Forecast.record(reader, topic, numbers_of(topic, 61, 29, 10), "First reason.")
+    assert "First reason." in panel_of(client, topic)
+    Forecast.record(reader, topic, numbers_of(topic, 61, 29, 10), "Second reason.")
+    assert "Second reason." in panel_of(client, topic)
+
+
+def test_readers_whose_estimates_were_loaded_in_bulk_still_see_only_their_own(client, topic):
+    """Bulk loads (generate_demo) send no signals, so such readers have no token of their own yet:
+    the panel's key must still tell them apart."""
+    from diplomacy.core.models import Version
+
+    first, second = readers(2)
+    Forecast.record(first, topic, numbers_of(topic, 61, 29, 10), "The first reader’s.")
+    Forecast.record(second, topic, numbers_of(topic, 11, 79, 10), "The second reader’s.")
+    Version.objects.filter(scope__startswith="reader:").delete()
+    client.force_login(first)
+    assert "The first reader’s." in panel_of(client, topic)
+    client.force_login(second)
+    panel = panel_of(client, topic)
+    assert "The second reader’s." in panel and "The first reader’s." not in panel
