@@ -645,3 +645,21 @@ def test_readers_whose_estimates_were_loaded_in_bulk_still_see_only_their_own(cl
     client.force_login(second)
     panel = panel_of(client, topic)
     assert "The second reader’s." in panel and "The first reader’s." not in panel
+
+
+def test_a_reader_who_deletes_their_account_leaves_the_community(topic, django_capture_on_commit_callbacks):
+    people = readers(5)
+    for reader in people:
+        Forecast.record(reader, topic, numbers_of(topic, 20, 30, 50))
+    assert Community.objects.get(topic=topic).readers == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        people[0].delete()
+    assert Community.objects.get(topic=topic).readers == 4
+
+
+def test_deleting_a_topic_with_estimates_deletes_them_and_its_community(topic, django_capture_on_commit_callbacks):
+    for reader in readers(2):
+        Forecast.record(reader, topic, numbers_of(topic, 20, 30, 50))
+    with django_capture_on_commit_callbacks(execute=True):
+        topic.delete()
+    assert not Community.objects.exists() and not Forecast.objects.exists()
