@@ -254,6 +254,11 @@ def thread_url(world: World) -> str:
     return reverse("annotations", args=[world.topic.slug, world.scenario.slug])
 
 
+def resolution_url(world: World, view: str) -> str:
+    resolution = Resolution.objects.get(topic=world.resolved)
+    return reverse(f"admin:forecasts_resolution_{view}", args=[resolution.pk])
+
+
 def estimate_data(world: World, *numbers: str) -> dict[str, str]:
     """A reader's estimate of the world's topic: these numbers for its first published outcomes, 0 for the rest."""
     slugs = world.topic.scenarios.published().order_by("outcome__order").values_list("slug", flat=True)
@@ -560,6 +565,20 @@ CASES: list[Case] = [
         "estimate_listing",
         post(lambda w: reverse("estimate_listing"), lambda w: {"listed": "on"}, follow=True),
         (READER,),
+    ),
+    Case(
+        "admin-resolve",
+        "admin",
+        get(lambda w: reverse("admin:forecasts_resolution_add") + f"?topic={w.topic.pk}"),
+        (EDITOR,),
+    ),
+    Case("admin-resolution", "admin", get(lambda w: resolution_url(w, "change")), (EDITOR,)),
+    Case("admin-annul", "admin", get(lambda w: resolution_url(w, "annul")), (EDITOR,)),
+    Case(
+        "admin-annul-errors",
+        "admin",
+        post(lambda w: resolution_url(w, "annul"), lambda w: {"reason": ""}),
+        (EDITOR,),
     ),
     Case("scores", "scores", get(lambda w: reverse("scores"))),
     Case("topic-scores", "topic_scores", get(lambda w: reverse("topic_scores", args=[w.resolved.slug]))),
