@@ -269,7 +269,7 @@ MUTATIONS = [
     (
         "thread: the CSRF stand-in is left in",
         "diplomacy/annotations/thread.py",
-        "html = html.replace(_csrf_stand_in(), get_token(self.request))",
+        "html = html.replace(csrf_stand_in(), get_token(self.request))",
         "html = html",
     ),
 ]
