@@ -10,11 +10,13 @@ to 100. Plain Python, no Django.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 FULL = 100.0
+Key = TypeVar("Key", bound=Hashable)
 SHOWN_FROM = 5  # readers needed before the community estimate is shown
 
 
@@ -71,7 +73,7 @@ def of_ordered(numbers: Sequence[Mapping[str, float]], outcomes: Sequence[str]) 
     return {outcome: FULL * median / total for outcome, median in medians.items()}
 
 
-def whole(numbers: Mapping[str, float]) -> dict[str, int]:
+def whole(numbers: Mapping[Key, float]) -> dict[Key, int]:
     """Whole numbers adding up to 100 (largest remainder; ties go to the outcome listed first)."""
     floors = {outcome: math.floor(value) for outcome, value in numbers.items()}
     left = round(FULL) - sum(floors.values())
