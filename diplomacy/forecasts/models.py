@@ -41,6 +41,27 @@ def _read(stored: Mapping[str, float]) -> dict[int, float]:
     return {int(pk): value for pk, value in stored.items()}
 
 
+def whole_by_scenario(stored: Mapping[str, float]) -> Numbers:
+    """Stored community numbers as the pages show them: whole, adding up to 100, by scenario id."""
+    return {int(pk): value for pk, value in community.whole(stored).items()}
+
+
+class ShownNumbers:
+    """What the stored community estimate and each of its versions show: whole numbers, once
+    enough readers have estimated."""
+
+    numbers: dict[str, float]
+    readers: int
+
+    @property
+    def is_shown(self) -> bool:
+        return self.readers >= community.SHOWN_FROM
+
+    @property
+    def whole(self) -> Numbers:
+        return whole_by_scenario(self.numbers)
+
+
 class Forecaster(models.Model):
     """A reader's choices about their estimates."""
 
@@ -158,7 +179,7 @@ class ForecastVersion(models.Model):
         return _read(self.numbers)
 
 
-class Community(models.Model):
+class Community(ShownNumbers, models.Model):
     """A topic's current community estimate, as last computed, and how many readers it counts."""
 
     topic = models.OneToOneField(Topic, on_delete=models.CASCADE, primary_key=True, related_name="community")
@@ -171,15 +192,6 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}: {self.readers} readers"
-
-    @property
-    def is_shown(self) -> bool:
-        return self.readers >= community.SHOWN_FROM
-
-    @property
-    def whole(self) -> Numbers:
-        """Whole numbers by scenario id, adding up to 100 (largest remainder)."""
-        return {int(pk): value for pk, value in community.whole(self.numbers).items()}
 
     @classmethod
     def refresh(cls, topic: Topic, outcomes: list[str] | None = None) -> Community:
@@ -205,7 +217,7 @@ class Community(models.Model):
         return current
 
 
-class CommunityVersion(models.Model):
+class CommunityVersion(ShownNumbers, models.Model):
     """The community estimate as it stood from `made_at`: the history chart's community lines and
     what the community is scored on."""
 
@@ -220,14 +232,6 @@ class CommunityVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} at {self.made_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def whole(self) -> Numbers:
-        return {int(pk): value for pk, value in community.whole(self.numbers).items()}
-
-    @property
-    def is_shown(self) -> bool:
-        return self.readers >= community.SHOWN_FROM
 
 
 class ResolutionQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.forms import BoundField
 from django.http import HttpRequest
@@ -66,8 +67,13 @@ class Estimating:
     def open(self) -> bool:
         return closed(self.topic, resolved=self.resolution is not None, choices=self.choices) is None
 
+    @cached_property
+    def community_numbers(self) -> dict[int, int]:
+        """The community's whole numbers, once (every outcome asks), or none until shown."""
+        return self.community.whole if self.community_shown and self.community else {}
+
     def community_number(self, pk: int) -> int | None:
-        return self.community.whole.get(pk) if self.community_shown and self.community else None
+        return self.community_numbers.get(pk)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,8 @@ from django.views.decorators.http import require_safe
 
 from diplomacy.core.cache import EDITORIAL, cached_page, fragment
 from diplomacy.core.site import site_url
-from diplomacy.forecasts import community
 from diplomacy.forecasts.community import SHOWN_FROM
-from diplomacy.forecasts.models import CommunityVersion
+from diplomacy.forecasts.models import CommunityVersion, whole_by_scenario
 from diplomacy.scenarios.models import Outcome, Scenario, Signpost, Topic, Visibility
 
 from . import chart
@@ -124,7 +123,7 @@ def community_readings(topic: Topic) -> list[chart.Reading]:
         last_of_day[timezone.localdate(made_at)] = (readers, numbers)
     readings: list[chart.Reading] = []
     for day, (readers, numbers) in _thinned(last_of_day):
-        values = {int(pk): n for pk, n in community.whole(numbers).items()} if readers >= SHOWN_FROM else {}
+        values = whole_by_scenario(numbers) if readers >= SHOWN_FROM else {}
         if (values or readings) and not (readings and readings[-1].values == values):  # only changes
             readings.append(chart.Reading(day, values))
     return readings
