@@ -17,9 +17,10 @@ urlpatterns = [
     path("scenarios/", views.explore, name="explore"),
     path("compare/", compare.compare, name="compare"),
     path("topics/", views.topic_index, name="topics"),
-    # Before the topic's scenarios: "developments" and "history.csv" are not scenario slugs.
+    # Before the topic's scenarios: "developments", "history.csv", "what-if" are not scenario slugs.
     path("", include("diplomacy.timeline.urls")),
     path("", include("diplomacy.forecasts.urls")),
+    path("", include("diplomacy.whatif.urls")),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),
     path("topics/<slug:topic>/annotations.atom", topic_annotations_feed, name="topic_annotation_feed"),

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
+from diplomacy.core.cache import KEPT
 from tests.factories import make_outcome
 
 
@@ -13,8 +14,10 @@ from tests.factories import make_outcome
 def empty_cache():
     """Each test starts with an empty cache, as each starts with an empty database."""
     cache.clear()
+    KEPT.values.clear()
     yield
     cache.clear()
+    KEPT.values.clear()
 
 
 def editors_group() -> Group:

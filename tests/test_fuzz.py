@@ -27,6 +27,7 @@ def world(outcomes, contributor):
         "/", "/topics/", topic.get_absolute_url(), scenario.get_absolute_url(), "/scenarios/", "/compare/",
         "/feeds/scenarios.atom", "/feeds/annotations.atom", "/sitemap.xml", "/robots.txt", "/healthz",
         annotation.get_absolute_url(), "/accounts/login/", "/accounts/signup/", f"{topic.get_absolute_url()}preview.png",
+        f"{topic.get_absolute_url()}what-if/", f"{topic.get_absolute_url()}what-if/preview.png", "/what-if/",
     ]  # fmt: skip
     return {"urls": urls, "scenario": scenario, "annotation": annotation}
 

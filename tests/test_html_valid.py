@@ -331,6 +331,25 @@ CASES: list[Case] = [
         get(lambda w: _development("Rumoured summit").get_absolute_url()),
         roles=(EDITOR,),
     ),
+    Case("whatif-topic", "whatif_topic", get(lambda w: reverse("whatif_topic", args=[w.topic.slug]))),
+    Case(
+        "whatif-topic-moved",
+        "whatif_topic",
+        get(lambda w: reverse("whatif_topic", args=[w.topic.slug]) + "?congress=2&lack-of-trust=-1"),
+    ),
+    Case(
+        "whatif-topic-ignored",
+        "whatif_topic",
+        get(lambda w: reverse("whatif_topic", args=[w.topic.slug]) + "?nonsense=%3Cb%3E&congress=9"),
+    ),
+    Case(
+        "whatif-topic-fragment",
+        "whatif_topic",
+        get(lambda w: reverse("whatif_topic", args=[w.topic.slug]) + "?congress=1", HX),
+        fragment=True,
+    ),
+    Case("whatif", "whatif", get(lambda w: reverse("whatif") + "?congress=1&lack-of-trust=2")),
+    Case("whatif-fragment", "whatif", get(lambda w: reverse("whatif") + "?congress=-2", HX), fragment=True),
     Case("explore", "explore", get(lambda w: reverse("explore"))),
     Case(
         "explore-filtered",
@@ -589,6 +608,8 @@ CASES: list[Case] = [
 NOT_HTML = {
     "topic_preview": "a PNG image",
     "scenario_preview": "a PNG image",
+    "whatif_topic_preview": "a PNG image",
+    "whatif_preview": "a PNG image",
     "topic_annotation_feed": "an Atom feed",
     "scenario_feed": "an Atom feed",
     "annotation_feed": "an Atom feed",

@@ -51,6 +51,7 @@ front of the app (nginx, a CDN) they may keep them for a short while
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -147,6 +148,40 @@ def fragment(
         value = build()
         if value is not None:
             cache.set(cache_key, value, TIMEOUT)
+    return value
+
+
+class _Recent:
+    """The last few values read through `kept`, in this process: a bounded LRU."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.values = size, OrderedDict[str, Any]()
+
+    def get(self, cache_key: str) -> Any:
+        value = self.values.get(cache_key)
+        if value is not None:
+            self.values.move_to_end(cache_key)
+        return value
+
+    def put(self, cache_key: str, value: Any) -> None:
+        self.values[cache_key] = value
+        if len(self.values) > self.size:
+            self.values.popitem(last=False)
+
+
+KEPT = _Recent(256)
+
+
+def kept(request: HttpRequest | None, name: str, scopes: Iterable[str], build: Callable[[], T], *parts: object) -> T:
+    """`fragment`, also kept in this process under the same key, for an object read on every request
+    whose unpickling would cost more than using it (a what-if's situation). The key carries the
+    scopes' tokens, so a change is seen at once, as by `fragment`; callers must not change the value."""
+    cache_key = key(request, name, scopes, *parts)
+    value: T = KEPT.get(cache_key)
+    if value is None:
+        value = fragment(request, name, scopes, build, *parts)
+        if value is not None:
+            KEPT.put(cache_key, value)
     return value
 
 

@@ -1,5 +1,9 @@
 """The editors' admin: curate topics, scenarios, factors, sources and outcomes, and re-estimate topics."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -21,6 +25,7 @@ from diplomacy.annotations.models import Annotation
 from diplomacy.timeline.forms import ReestimateForm
 
 from .models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
+from .pushes import one_way, one_way_problem
 
 admin.site.site_header = "diplomacy — editors"
 admin.site.site_title = "diplomacy editors"
@@ -128,6 +133,85 @@ class InfluenceForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 3, "cols": 50})}
 
 
+# A factor that would push every scenario of a topic the same way changes nothing (pushes.one_way):
+# each place that edits influences refuses to leave one so, with the seed loader's words.
+
+
+def _one_way(factor: Factor, topic: Topic, strengths: list[int], scenarios: int) -> str | None:
+    direction = one_way(strengths, scenarios)
+    return one_way_problem(f"“{factor.name}”", topic.title, direction) if direction else None
+
+
+def _elsewhere(
+    factors: Iterable[Factor], scenario: Scenario, leaving: int | None = None
+) -> tuple[dict[int, list[int]], int]:
+    """The strengths of these factors on the other scenarios of this scenario's topic (by factor,
+    without the influence `leaving`, which is being changed), and how many scenarios it has with this one."""
+    others = Scenario.objects.filter(topic_id=scenario.topic_id).exclude(pk=scenario.pk)
+    influences = Influence.objects.filter(factor__in=list(factors), scenario__in=others)
+    if leaving is not None:
+        influences = influences.exclude(pk=leaving)
+    strengths: dict[int, list[int]] = defaultdict(list)
+    for factor_id, strength in influences.values_list("factor_id", "strength"):
+        strengths[factor_id].append(strength)
+    return strengths, others.count() + 1
+
+
+class InfluenceFormSet(forms.BaseInlineFormSet):
+    def kept(self) -> list[dict[str, Any]]:
+        """What the forms that will be saved say: not deleted, not left empty."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get("strength") and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if not any(self.errors) and (problems := [problem for problem in self.one_way() if problem]):
+            raise forms.ValidationError(problems)
+
+    def one_way(self) -> list[str | None]:
+        raise NotImplementedError
+
+
+class InfluencesOfScenario(InfluenceFormSet):
+    """A scenario's influences, all of them: with the factors' influences on the topic's other scenarios."""
+
+    def one_way(self) -> list[str | None]:
+        scenario = self.instance
+        kept = {data["factor"]: data["strength"] for data in self.kept() if data.get("factor")}
+        if scenario.topic_id is None or not kept:
+            return []
+        strengths, scenarios = _elsewhere(kept, scenario)
+        return [_one_way(f, scenario.topic, [*strengths[f.pk], s], scenarios) for f, s in kept.items()]
+
+
+class InfluencesOfFactor(InfluenceFormSet):
+    """A factor's influences, all of them: on each topic, against how many scenarios it has."""
+
+    def one_way(self) -> list[str | None]:
+        by_topic: dict[int, list[int]] = defaultdict(list)
+        for data in self.kept():
+            if data.get("scenario"):
+                by_topic[data["scenario"].topic_id].append(data["strength"])
+        topics = Topic.objects.filter(pk__in=by_topic).annotate(scenario_count=Count("scenarios"))
+        return [_one_way(self.instance, t, by_topic[t.pk], t.scenario_count) for t in topics]
+
+
+class OneInfluenceForm(InfluenceForm):
+    """One influence on its own: with its factor's other influences on the topic."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        factor, scenario, strength = cleaned.get("factor"), cleaned.get("scenario"), cleaned.get("strength")
+        if factor and scenario and strength:
+            strengths, scenarios = _elsewhere([factor], scenario, leaving=self.instance.pk)
+            if problem := _one_way(factor, scenario.topic, [*strengths[factor.pk], strength], scenarios):
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
 class ScenarioInline(admin.TabularInline):
     model = Scenario
     fields = ["outcome", "title", "slug", "likelihood", "is_published"]
@@ -141,6 +225,7 @@ class ScenarioInline(admin.TabularInline):
 class InfluenceOnScenarioInline(admin.TabularInline):
     model = Influence
     form = InfluenceForm
+    formset = InfluencesOfScenario
     fields = ["factor", "strength", "reason"]
     autocomplete_fields = ["factor"]
     extra = 0
@@ -149,6 +234,7 @@ class InfluenceOnScenarioInline(admin.TabularInline):
 class InfluenceOnFactorInline(admin.TabularInline):
     model = Influence
     form = InfluenceForm
+    formset = InfluencesOfFactor
     fields = ["scenario", "strength", "reason"]
     autocomplete_fields = ["scenario"]
     extra = 0
@@ -317,6 +403,18 @@ class FactorAdmin(LabelledSourcesAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sources"]
     inlines = [InfluenceOnFactorInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "order", "sources"]}),
+        (
+            "What if…?",
+            {
+                "fields": ["weaker", "stronger"],
+                "description": "How a reader asks to set this force weaker or stronger on the what-if page: "
+                "each ends the question “What if …?”. Left blank, the page asks “What if <name> counted "
+                "for less?” (or more).",
+            },
+        ),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(influence_count=Count("influences"))
@@ -328,7 +426,7 @@ class FactorAdmin(LabelledSourcesAdmin):
 
 @admin.register(Influence)
 class InfluenceAdmin(admin.ModelAdmin):
-    form = InfluenceForm
+    form = OneInfluenceForm
     list_display = ["factor", "scenario", "strength", "reason"]
     list_filter = ["strength", "factor", "scenario__topic"]
     list_select_related = ["factor", "scenario__topic"]

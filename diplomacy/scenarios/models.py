@@ -369,6 +369,16 @@ class Factor(models.Model):
     description = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
     sources = models.ManyToManyField(Source, blank=True, related_name="factors")
+    weaker = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Ends “What if …?” for this force at its weaker: e.g. “Congress resists less”.",
+    )
+    stronger = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Ends “What if …?” for this force at its stronger: e.g. “Congress resists more”.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -376,15 +386,32 @@ class Factor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def what_if_weaker(self) -> str:
+        """The question a reader asks to set this force weaker: "What if Congress resists less?"."""
+        return f"What if {self.weaker or f'{self._in_sentence} counted for less'}?"
+
+    @property
+    def what_if_stronger(self) -> str:
+        return f"What if {self.stronger or f'{self._in_sentence} counted for more'}?"
+
+    @property
+    def _in_sentence(self) -> str:
+        # "A transactional approach" reads "a transactional approach" inside a question; other names
+        # may be proper nouns ("Congress"), so they keep their capital.
+        first, _, rest = self.name.partition(" ")
+        return f"{first.lower()} {rest}" if rest and first in ("A", "An", "The") else self.name
+
 
 class Influence(models.Model):
     """How a factor pushes one scenario: a signed strength and a reason."""
 
     class Strength(models.IntegerChoices):
-        STRONGLY_HURTS = -2, "strongly hurts"
-        HURTS = -1, "hurts"
-        HELPS = 1, "helps"
-        STRONGLY_HELPS = 2, "strongly helps"
+        # Neutral words: a push up on "worsened relations" is no help to anyone.
+        STRONGLY_HURTS = -2, "pushes down strongly"
+        HURTS = -1, "pushes down"
+        HELPS = 1, "pushes up"
+        STRONGLY_HELPS = 2, "pushes up strongly"
 
     factor = models.ForeignKey(Factor, on_delete=models.CASCADE, related_name="influences")
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="influences")
@@ -408,3 +435,12 @@ class Influence(models.Model):
     @property
     def helps(self) -> bool:
         return self.strength > 0
+
+    @property
+    def strongly(self) -> bool:
+        return abs(self.strength) == 2
+
+    @property
+    def pushes_it(self) -> str:
+        """What it does to its scenario's likelihood, in neutral words: "pushes it up strongly"."""
+        return f"pushes it {'up' if self.helps else 'down'}{' strongly' if self.strongly else ''}"

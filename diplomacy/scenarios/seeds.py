@@ -20,6 +20,7 @@ from diplomacy.timeline.models import Development, DevelopmentSource, Revision, 
 
 from . import likelihood
 from .models import Factor, Influence, Outcome, Scenario, Signpost, Source, Topic
+from .pushes import one_way, one_way_problem
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "seeds"
 
@@ -138,7 +139,8 @@ class Kind:
     entries: dict[str, Entry]  # the first is the key, which tells an item from the others of its parent
     label: str = "{name} '{path}'"  # an item once its key is read: "scenario 'trade/deal'"
     duplicate: str = "{name} {key_name} '{key}'"  # a key used twice: "outcome slug 'good'"
-    check: Callable[[list[Seed]], str | None] | None = None  # on the items it lists, once all are read
+    # On an item and the items it lists, once all are read (with every seed read so far): its problems.
+    check: Callable[[Seed, list[Seed], SeedSet], list[str]] | None = None
     shared: dict[str, dict[str, Entry]] = field(default_factory=dict)  # mappings whose fields every item gets
     keys: int = 1  # how many of the first entries make the key
     # Checks what the key names beyond what each entry can (given the parent and the seeds read so
@@ -162,7 +164,17 @@ DOCUMENT = {
 OUTCOME = Kind(Outcome, "an outcome", {"slug": TEXT, "name": TEXT, "description": BLANK_TEXT, "order": NUMBER})
 SOURCE = Kind(Source, "a source", {"key": TEXT, "section": TEXT, "quote": TEXT}, shared={"document": DOCUMENT})
 FACTOR = Kind(
-    Factor, "a factor", {"slug": TEXT, "name": TEXT, "description": TEXT, "order": NUMBER, "sources": SOURCES}
+    Factor,
+    "a factor",
+    {
+        "slug": TEXT,
+        "name": TEXT,
+        "description": TEXT,
+        "order": NUMBER,
+        "sources": SOURCES,
+        "weaker": BLANK_TEXT,
+        "stronger": BLANK_TEXT,
+    },
 )
 INFLUENCE = Kind(
     Influence,
@@ -188,6 +200,24 @@ SCENARIO = Kind(
         "influences": replace(SOME_ITEMS, items=INFLUENCE),
     },
 )
+
+
+def _topic_problems(topic: Seed, scenarios: list[Seed], found: SeedSet) -> list[str]:
+    """What is wrong with a topic as a whole: its estimates as a distribution, and factors that push
+    all of its outcomes the same way (which would change nothing, see pushes.one_way)."""
+    problems = [likelihood.distribution_problem(scenario.fields["likelihood"] for scenario in scenarios)]
+    keys = {scenario.key for scenario in scenarios}
+    strengths: dict[str, list[int | None]] = {}
+    for influence in found.influences:
+        if influence.key[:2] in keys:
+            strengths.setdefault(influence.key[2], []).append(influence.fields["strength"])
+    title = topic.fields["title"] or topic.key[0]
+    for factor, values in strengths.items():
+        if direction := one_way(values, len(scenarios)):
+            problems.append(one_way_problem(f"factor '{factor}'", title, direction))
+    return [problem for problem in problems if problem]
+
+
 TOPIC = Kind(
     Topic,
     "the topic",
@@ -204,7 +234,7 @@ TOPIC = Kind(
         "sources": SOURCES,
         "scenarios": replace(ITEMS, items=SCENARIO),
     },
-    check=lambda scenarios: likelihood.distribution_problem(s.fields["likelihood"] for s in scenarios),
+    check=_topic_problems,
 )
 
 
@@ -400,7 +430,7 @@ class _Reader:
             for item in self.value(data, name, entry, seed.place)
             if (child := self.item(entry.items, item, seed))
         ]
-        if kind.check and (problem := kind.check(listed)):
+        for problem in kind.check(seed, listed, self.found) if kind.check else ():
             self.problem(data, f"{seed.place}: {problem}")
         return seed
 

@@ -119,7 +119,11 @@ def test_on_a_wide_screen_every_row_lines_up_across_the_columns_in_outcome_order
     )
     expect(politics).to_have_count(1)
     expect(politics.locator("td")).to_have_text(
-        [re.compile(r"▼\s*hurts\s*The Senate"), re.compile("—"), re.compile(r"▲\s*helps\s*Relief needs Congress")]
+        [
+            re.compile(r"▼\s*pushes down\s*The Senate"),
+            re.compile("—"),
+            re.compile(r"▲\s*pushes up\s*Relief needs Congress"),
+        ]
     )
     screenshot(page, "1280")
 

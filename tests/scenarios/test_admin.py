@@ -332,3 +332,124 @@ def test_sources_show_and_take_their_documents_date(client, editor):
     assert client.post(f"/admin/scenarios/source/{source.pk}/change/", form).status_code == 302
     source.refresh_from_db()
     assert source.document_date == datetime(2024, 12, 31).date()
+
+
+# A factor pushing every scenario of a topic the same way changes nothing: the admin refuses it.
+
+
+def _two_outcome_topic(outcomes) -> tuple[Scenario, Scenario]:
+    topic = make_topic(title="Arms control")
+    return make_scenario(topic=topic, outcome=outcomes[0]), make_scenario(topic=topic, outcome=outcomes[3])
+
+
+def _influence_forms(*rows: tuple[str, int, int], initial: int = 0, prefix: str = "influences") -> dict:
+    """An inline's influence forms: (the other end's field name, its pk, strength) each, all new unless `initial`."""
+    form: dict = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": initial}
+    for n, (field, pk, strength) in enumerate(rows):
+        form |= {f"{prefix}-{n}-{field}": pk, f"{prefix}-{n}-strength": strength, f"{prefix}-{n}-reason": "Why."}
+    return form
+
+
+ALL_UP = escape(
+    "“Expiring treaties” pushes every outcome of Arms control up, which changes nothing: influences move "
+    "likelihood between outcomes, so at least one outcome must be pushed the other way or not at all."
+)
+
+
+def test_the_scenario_admin_refuses_influences_that_leave_a_factor_pushing_every_scenario_alike(
+    client, editor, outcomes
+):
+    good, bad = _two_outcome_topic(outcomes)
+    treaties = make_factor(name="Expiring treaties")
+    make_influence(bad, treaties, strength=1)
+    client.force_login(editor)
+    url = f"/admin/scenarios/scenario/{good.pk}/change/"
+
+    refused = client.post(url, _scenario_form(good) | _influence_forms(("factor", treaties.pk, 2)))
+
+    assert refused.status_code == 200
+    assert ALL_UP in refused.text
+    assert not good.influences.exists()
+    _save_scenario(client, good, **_influence_forms(("factor", treaties.pk, -1)))
+    assert good.influences.get().strength == -1
+
+
+def test_the_scenario_admin_refuses_turning_the_last_other_way_influence_round(client, editor, outcomes):
+    good, bad = _two_outcome_topic(outcomes)
+    treaties = make_factor(name="Expiring treaties")
+    make_influence(good, treaties, strength=1)
+    other_way = make_influence(bad, treaties, strength=-1)
+    client.force_login(editor)
+    form = _scenario_form(bad) | _influence_forms(("factor", treaties.pk, 2), initial=1)
+    form |= {"influences-0-id": other_way.pk, "influences-0-scenario": bad.pk}
+
+    refused = client.post(f"/admin/scenarios/scenario/{bad.pk}/change/", form)
+
+    assert ALL_UP in refused.text
+    other_way.refresh_from_db()
+    assert other_way.strength == -1
+    form |= {"influences-0-DELETE": "on"}  # leaving it out is fine: the factor then leaves that outcome alone
+    assert client.post(f"/admin/scenarios/scenario/{bad.pk}/change/", form).status_code == 302
+    assert list(treaties.influences.values_list("scenario", flat=True)) == [good.pk]
+
+
+def _factor_form(factor, **changes) -> dict:
+    form = {
+        "name": factor.name,
+        "slug": factor.slug,
+        "description": factor.description,
+        "order": factor.order,
+        "weaker": factor.weaker,
+        "stronger": factor.stronger,
+        "influences-TOTAL_FORMS": 0,
+        "influences-INITIAL_FORMS": 0,
+    }
+    return form | changes
+
+
+def test_the_factor_admin_refuses_influences_pushing_every_scenario_of_a_topic_alike(client, editor, outcomes):
+    good, bad = _two_outcome_topic(outcomes)
+    elsewhere = make_scenario(outcome=outcomes[0])  # another topic, of two scenarios once the next is made
+    make_scenario(topic=elsewhere.topic, outcome=outcomes[1])
+    treaties = make_factor(name="Expiring treaties")
+    client.force_login(editor)
+    url = f"/admin/scenarios/factor/{treaties.pk}/change/"
+    all_up = _influence_forms(("scenario", good.pk, 1), ("scenario", bad.pk, 2), ("scenario", elsewhere.pk, 1))
+
+    refused = client.post(url, _factor_form(treaties) | all_up)
+
+    assert refused.status_code == 200
+    assert ALL_UP in refused.text
+    assert refused.text.count("which changes nothing") == 1  # the other topic has a scenario left alone
+    assert not treaties.influences.exists()
+    mixed = _influence_forms(("scenario", good.pk, 1), ("scenario", bad.pk, -2), ("scenario", elsewhere.pk, 1))
+    assert client.post(url, _factor_form(treaties) | mixed).status_code == 302
+    assert treaties.influences.count() == 3
+
+
+def test_the_influence_admin_refuses_one_that_leaves_its_factor_pushing_every_scenario_alike(client, editor, outcomes):
+    good, bad = _two_outcome_topic(outcomes)
+    treaties = make_factor(name="Expiring treaties")
+    make_influence(bad, treaties, strength=2)
+    client.force_login(editor)
+    form = {"factor": treaties.pk, "scenario": good.pk, "strength": 1, "reason": "Why."}
+
+    refused = client.post("/admin/scenarios/influence/add/", form)
+
+    assert refused.status_code == 200
+    assert ALL_UP in refused.text
+    assert treaties.influences.count() == 1
+    assert client.post("/admin/scenarios/influence/add/", form | {"strength": -1}).status_code == 302
+    assert treaties.influences.count() == 2
+
+
+def test_the_factor_admin_edits_how_readers_ask_what_if(client, editor):
+    congress = make_factor(name="Congress")
+    client.force_login(editor)
+    page = client.get(f"/admin/scenarios/factor/{congress.pk}/change/").text
+    assert 'name="weaker"' in page and "Ends “What if …?” for this force at its weaker" in page
+    form = _factor_form(congress, weaker="Congress resists less", stronger="Congress resists more")
+    assert client.post(f"/admin/scenarios/factor/{congress.pk}/change/", form).status_code == 302
+    congress.refresh_from_db()
+    assert congress.what_if_weaker == "What if Congress resists less?"
+    assert congress.what_if_stronger == "What if Congress resists more?"

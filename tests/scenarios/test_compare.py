@@ -106,8 +106,8 @@ def test_no_columns_no_rows():
 
 @pytest.mark.parametrize(
     ("strength", "arrows", "words", "helps"),
-    [(2, "▲▲", "strongly helps", True), (1, "▲", "helps", True), (-1, "▼", "hurts", False),
-     (-2, "▼▼", "strongly hurts", False)],
+    [(2, "▲▲", "pushes up strongly", True), (1, "▲", "pushes up", True), (-1, "▼", "pushes down", False),
+     (-2, "▼▼", "pushes down strongly", False)],
 )  # fmt: skip
 def test_a_push_shows_its_strength_in_arrows_and_in_words(strength, arrows, words, helps):
     push = Push(strength, "Because.")
@@ -282,13 +282,13 @@ def test_a_factor_shared_by_scenarios_has_one_row_showing_its_push_on_each(clien
     table = Table(compare(client, first.ref, second.ref, third.ref).text)
 
     assert [text(cell) for cell in table.row("Domestic politics")[1:]] == [
-        "▲▲ strongly helps Voters want a deal.",
+        "▲▲ pushes up strongly Voters want a deal.",
         "— does not act on it",
-        "▼ hurts Hawks object.",
+        "▼ pushes down Hawks object.",
     ]
     assert [text(cell) for cell in table.row("Energy prices")[1:]] == [
         "— does not act on it",
-        "▼▼ strongly hurts Oil falls.",
+        "▼▼ pushes down strongly Oil falls.",
         "— does not act on it",
     ]
     factor_labels = [text(row[0]) for row in table.rows if row[0]["attrs"].get("scope") == "row"][5:]

@@ -448,6 +448,10 @@ def trust(files: dict[str, Any]) -> dict[str, Any]:
     return deal(files)["influences"][0]
 
 
+def no_deal(files: dict[str, Any]) -> dict[str, Any]:
+    return trade(files)["scenarios"][1]
+
+
 def talks(files: dict[str, Any]) -> dict[str, Any]:
     return files["developments.yaml"]["developments"][0]
 
@@ -465,6 +469,10 @@ def climate_topic_too(files: dict[str, Any]) -> None:
 
 
 TRADE = "seeds/topics/01-trade.yaml"
+CHANGES_NOTHING = (
+    "which changes nothing: influences move likelihood between outcomes, so at least one outcome must be pushed "
+    "the other way or not at all."
+)
 DEVELOPMENTS = "seeds/developments.yaml"
 TALKS = "development 'talks-offered'"
 MISTAKES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
@@ -613,6 +621,17 @@ MISTAKES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
         lambda files: deal(files).update(influences=5),
         f"{TRADE}, line 12: scenario 'trade/deal': 'influences' should be a list",
     ),
+    "a factor pushing every outcome of a topic up": (
+        lambda files: no_deal(files).update(influences=[{"factor": "trust", "strength": 1, "reason": "Also."}]),
+        f"{TRADE}, line 1: topic 'trade': factor 'trust' pushes every outcome of Trade up, {CHANGES_NOTHING}",
+    ),
+    "a factor pushing every outcome of a topic down": (
+        lambda files: (
+            trust(files).update(strength=-2),
+            no_deal(files).update(influences=[{"factor": "trust", "strength": -1, "reason": "Also."}]),
+        ),
+        f"{TRADE}, line 1: topic 'trade': factor 'trust' pushes every outcome of Trade down, {CHANGES_NOTHING}",
+    ),
     "a development without a summary": (
         lambda files: talks(files).pop("summary"),
         f"{DEVELOPMENTS}, line 2: a development is missing 'summary'",
@@ -708,6 +727,60 @@ def test_read_seeds_reports_every_problem_before_failing(seeds):
         f"{TRADE}, line 12: scenario 'trade/deal' names an unknown outcome 'good'",
         f"{TRADE}, line 29: an influence on scenario 'trade/deal' names an unknown factor 'luck'",
     ]
+
+
+def test_a_factor_pushing_some_outcomes_up_and_others_down_loads(tmp_path):
+    files = minimal_seeds()
+    no_deal(files)["influences"] = [{"factor": "trust", "strength": -1, "reason": "Distrust stalls it."}]
+    load(write_seeds(tmp_path / "seeds", **files))
+    assert sorted(Influence.objects.values_list("scenario__slug", "strength")) == [("deal", 2), ("no-deal", -1)]
+
+
+def test_a_factor_pushing_only_some_outcomes_one_way_loads(tmp_path):
+    files = minimal_seeds()
+    files["outcomes.yaml"]["outcomes"].append({"slug": "worse", "name": "Worse", "order": 3})
+    trade(files)["scenarios"][1]["likelihood"] = 40
+    trade(files)["scenarios"].append(
+        dict(no_deal(files), outcome="worse", slug="worse", likelihood=30)
+        | {"influences": [{"factor": "trust", "strength": 1, "reason": "Up too."}]}
+    )
+    load(write_seeds(tmp_path / "seeds", **files))
+    assert sorted(Influence.objects.values_list("scenario__slug", "strength")) == [("deal", 2), ("worse", 1)]
+
+
+def test_a_factor_loads_how_a_reader_asks_what_if_it_were_weaker_or_stronger(tmp_path):
+    files = minimal_seeds()
+    first_factor(files).update(weaker="trust grows", stronger="trust collapses")
+    files["factors.yaml"]["factors"].append({"slug": "luck", "name": "Luck", "description": "Chance.", "order": 2})
+    load(write_seeds(tmp_path / "seeds", **files))
+    trust_factor, luck = Factor.objects.order_by("order")
+    assert (trust_factor.weaker, trust_factor.stronger) == ("trust grows", "trust collapses")
+    assert trust_factor.what_if_stronger == "What if trust collapses?"
+    assert (luck.weaker, luck.stronger) == ("", "")  # optional
+
+
+def test_every_seeded_factor_asks_what_if_in_its_own_words():
+    for seed in read_seeds().factors:
+        for key in ("weaker", "stronger"):
+            words = seed.fields[key]
+            assert words and len(words) <= 60 and not words.endswith(("?", ".")), f"{seed.place}: {key} {words!r}"
+            assert words[0].islower() or words.split()[0] in ("Trump's", "Trump", "Congress", "Washington")
+
+
+def test_the_arms_control_page_reads_expiring_treaties_as_pushing_towards_action(client):
+    load()
+    page = client.get("/topics/arms-control/").text
+    assert (
+        '<p class="pushes">Pushes towards <a href="#scenario-interim-limits-and-risk-reduction">Limited agreement</a> '
+        '(strongly), <a href="#scenario-new-start-successor">Breakthrough</a> and '
+        '<a href="#scenario-open-arms-race">Worsened relations</a>, '
+        'away from <a href="#scenario-treaty-limits-lapse">No agreement</a>.</p>'
+    ) in page
+    assert (
+        '<a href="/topics/arms-control/what-if/?expiring-treaties=1">What if the treaty deadlines press harder?</a>'
+        in page
+    )
+    assert '<a href="/topics/arms-control/what-if/?congress=-1">What if Congress resists less?</a>' in page
 
 
 def test_a_seed_folder_without_topic_files_is_reported(seeds):

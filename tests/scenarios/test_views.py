@@ -74,9 +74,43 @@ def test_topic_page_shows_which_scenarios_each_factor_pushes(client, outcomes):
     response = client.get(topic.get_absolute_url())
     factors = response.context["factors"]
     assert [(factor, [i.scenario for i in influences]) for factor, influences in factors] == [(trust, [good, bad])]
-    assert "▼ strongly hurts" in response.text
-    assert "▲ helps" in response.text
-    assert "Nobody moves first." in response.text
+    assert (
+        f'<p class="pushes">Pushes towards <a href="#scenario-{bad.slug}">Worsened relations</a>, '
+        f'away from <a href="#scenario-{good.slug}">Breakthrough</a> (strongly).</p>'
+    ) in response.text
+    assert '<span class="push-to">Towards Worsened relations:</span> Suspicion feeds escalation.' in response.text
+    assert '<span class="push-to">Away from Breakthrough:</span> Nobody moves first.' in response.text
+
+
+def test_topic_page_reads_influences_without_colour_or_helps_and_hurts(client, outcomes):
+    topic = make_topic()
+    good = make_scenario(topic=topic, outcome=outcomes[0])
+    bad = make_scenario(topic=topic, outcome=outcomes[3])
+    trust = make_factor(name="Lack of trust")
+    make_influence(good, trust, strength=-2)
+    make_influence(bad, trust, strength=2)
+    section = _section(client.get(topic.get_absolute_url()).text, "factors-heading")
+    assert "Worsened relations</a> (strongly)" in section
+    for old in ("influence--helps", "influence--hurts", "helps", "hurts", "▲", "▼"):
+        assert old not in section
+
+
+def test_topic_page_asks_what_if_each_force_were_weaker_or_stronger(client, outcomes):
+    topic = make_topic(slug="arms")
+    congress = make_factor(slug="congress", name="Congress", weaker="Congress resists less")
+    make_influence(make_scenario(topic=topic, outcome=outcomes[0]), congress, strength=-1)
+    response = client.get(topic.get_absolute_url())
+    whatif = reverse("whatif_topic", kwargs={"topic": "arms"})
+    assert whatif == "/topics/arms/what-if/"
+    assert f'<a href="{whatif}">What if…? Move these forces and see the estimates shift</a>' in response.text
+    assert f'<a href="{whatif}?congress=-1">What if Congress resists less?</a>' in response.text
+    assert f'<a href="{whatif}?congress=1">What if Congress counted for more?</a>' in response.text
+
+
+def _section(page: str, heading: str) -> str:
+    """The <section> of a page whose heading has this id."""
+    start = page.index(f'<h2 id="{heading}">')
+    return page[start : page.index("</section>", start)]
 
 
 def test_topic_page_links_to_neighbouring_topics(client):
@@ -95,10 +129,26 @@ def test_scenario_page_shows_narrative_signposts_factors_and_siblings(client, ou
     assert "The second paragraph." in response.text
     assert "<li>A second sign.</li>" in response.text
     assert scenario.influences.get().factor.name in response.text
+    assert "pushes it up</span>:" in _section(response.text, "factors-heading")
     assert "Editor’s illustrative estimate" in response.text
     for sibling in siblings:
         assert sibling.get_absolute_url() in response.text
     assert 'id="annotations"' in response.text
+
+
+def test_scenario_page_says_how_each_force_pushes_it_in_neutral_words(client, outcomes):
+    topic = make_topic()
+    scenario = make_scenario(topic=topic, outcome=outcomes[2])
+    make_influence(scenario, make_factor(name="Trump's deal-making"), strength=-2, reason="He wants a deal.")
+    make_influence(scenario, make_factor(name="Lack of trust"), strength=1, reason="Nobody moves first.")
+    section = _section(client.get(scenario.get_absolute_url()).text, "factors-heading")
+    assert "what pushes this one up takes from the others" in section
+    up, down = section.index("Lack of trust"), section.index("Trump&#x27;s deal-making")
+    assert up < down  # pushing it up first
+    assert '— <span class="influence-push">pushes it up</span>: <span class="influence-reason">Nobody' in section
+    assert '— <span class="influence-push">pushes it down strongly</span>: <span class="influence-reason">He' in section
+    for old in ("influence--helps", "influence--hurts", "helps", "hurts", "▲", "▼"):
+        assert old not in section
 
 
 def test_unpublished_topics_and_scenarios_are_not_found(client, outcomes):

@@ -1,4 +1,4 @@
-"""Template filters for showing likelihoods, scores and dates."""
+"""Template filters for showing likelihoods, scores, dates and what-if moves."""
 
 from datetime import UTC, date, datetime
 
@@ -32,3 +32,12 @@ def score(value: float | None) -> str:
         return ""
     text = f"{value:.3f}"
     return "\u2212" + text[1:] if text.startswith("-") and text != "-0.000" else text.lstrip("-")
+
+
+@register.filter
+def points(value: int) -> str:
+    """A move in percentage points, signed with a real minus: "+7 points", "−1 point", "no change"."""
+    if not value:
+        return "no change"
+    sign = "+" if value > 0 else "\u2212"
+    return f"{sign}{abs(value)} point{'s' if abs(value) != 1 else ''}"

@@ -368,7 +368,14 @@ class Command(BaseCommand):
     def factors(self, rng: random.Random, count: int) -> list[Factor]:
         have = set(Factor.objects.filter(slug__startswith=PREFIX).values_list("slug", flat=True))
         Factor.objects.bulk_create(
-            Factor(slug=slug, name=f"Demo factor {n}", description=_paragraph(rng, 2), order=100 + n)
+            Factor(
+                slug=slug,
+                name=f"Demo factor {n}",
+                description=_paragraph(rng, 2),
+                order=100 + n,
+                weaker=f"demo factor {n} eases",
+                stronger=f"demo factor {n} grows",
+            )
             for n in range(1, count + 1)
             if (slug := f"{PREFIX}factor-{n:04}") not in have
         )
