@@ -1,6 +1,7 @@
 """Break each part of each cache key (and each invalidation) once, in a copy of the tree, and see a test fail.
 
-    .venv/bin/python bench/key_mutations.py
+    .venv/bin/python bench/key_mutations.py            # every mutation
+    .venv/bin/python bench/key_mutations.py what-if    # those whose labels contain "what-if"
 
 Each mutation replaces one piece of code (it must occur exactly once) in a fresh copy of
 the tree in a temporary directory, then runs the cache, annotation and page tests
@@ -273,8 +274,47 @@ MUTATIONS = [
         "html = html",
     ),
 ]
+MUTATIONS += [
+    (
+        "what-if situation key: without the visibility",
+        "diplomacy/whatif/views.py",
+        'kept(request, "whatif:situation", [EDITORIAL], build, topic, visibility)',
+        'kept(request, "whatif:situation", [EDITORIAL], build, topic)',
+    ),
+    (
+        "what-if situation: without the editorial scope",
+        "diplomacy/whatif/views.py",
+        'kept(request, "whatif:situation", [EDITORIAL], build, topic, visibility)',
+        'kept(request, "whatif:situation", [], build, topic, visibility)',
+    ),
+    (
+        "what-if controls key: without the visibility",
+        "diplomacy/whatif/views.py",
+        '"levers": _levers(request, situation.levers, reading, topic, visibility),',
+        '"levers": _levers(request, situation.levers, reading, topic),',
+    ),
+    (
+        "what-if page and preview keys: without the settings",
+        "diplomacy/whatif/views.py",
+        "return fragment(request, name, [EDITORIAL], build, *parts, reading.query)",
+        "return fragment(request, name, [EDITORIAL], build, *parts)",
+    ),
+    (
+        "what-if: any address cached",
+        "diplomacy/whatif/views.py",
+        "if canonical and len(reading.settings) <= CACHED_MOVED_AT_MOST:",
+        "if True:",
+    ),
+    (
+        "kept: by name alone, in this process",
+        "diplomacy/core/cache.py",
+        "    cache_key = key(request, name, scopes, *parts)\n    value: T = KEPT.get(cache_key)",
+        "    cache_key = name\n    value: T = KEPT.get(cache_key)",
+    ),
+]
 TESTS = [
     "tests/core/test_cache.py",
+    "tests/whatif",
     "tests/annotations",
     "tests/scenarios",
     "tests/test_templates.py",
@@ -287,7 +327,10 @@ TESTS = [
 
 def main() -> int:
     missed = 0
+    wanted = sys.argv[1:]  # only the mutations whose labels contain one of these, if any are given
     for label, rel, old, new in MUTATIONS:
+        if wanted and not any(part in label for part in wanted):
+            continue
         with tempfile.TemporaryDirectory() as scratch:
             work = Path(scratch) / "tree"
             ignore = shutil.ignore_patterns(".venv", ".git", "staticfiles", "*.sqlite3*", "bench", "node_modules")

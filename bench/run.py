@@ -13,6 +13,8 @@ beside it. On SQLite the measured scenario is
 first given a 1,000-annotation public thread. Estimates are saved by the BENCH_USERS signed-in
 readers, each request the next reader's on an open topic drawn at random (on PostgreSQL the demo
 topics, about 1,000 readers each), with the server's rate limit raised so that none is refused.
+The what-if row asks for the measured topic's what-if page, each request a fresh combination of
+three or more of its forces (bench/whatif.lua): never one the app caches.
 Printed, and written to bench/results/<db>.md. Only loopback is ever targeted, and every run is
 bounded in time.
 """
@@ -67,6 +69,8 @@ SQLITE_ESTIMATED = ""
 PG_ESTIMATED = "demo-topic-"
 ESTIMATES_PER_TOPIC = 5  # different numbers to save on each topic, so that saves move its community estimate
 ESTIMATE_SCRIPT = ROOT / "bench" / "estimate.lua"
+# The what-if row: the measured topic's what-if page, each request a fresh combination of forces.
+WHATIF_SCRIPT = ROOT / "bench" / "whatif.lua"
 # The server's DIPLOMACY_ESTIMATE_RATE_LIMIT: each benchmark reader saves far more than 5 a minute.
 ESTIMATE_RATE_LIMIT = 1_000_000
 
@@ -80,6 +84,7 @@ SQLITE_BUDGETS = [
     ("home (signed in)", "ratio", 0.30),
     ("topic (signed in)", "ratio", 0.30),
     ("scenario (signed in)", "ratio", 0.20),
+    ("what-if, a fresh combination", "ratio", 0.30),
     ("topic (anonymous) through nginx", "nginx", 5.0),
 ]
 PG_BUDGETS = [
@@ -93,6 +98,7 @@ PG_BUDGETS = [
     ("explorer, text search", "p95", 150),
     ("post an annotation", "p95", 100),
     ("save an estimate", "p95", 100),
+    ("what-if, a fresh combination", "ratio", 0.30),
     ("topic (anonymous) through nginx", "nginx", 5.0),
 ]
 
@@ -103,6 +109,7 @@ class Endpoint(NamedTuple):
     sessions: Path | None = None  # signed in: each request the next session's
     body: str = ""  # posted when given
     targets: Path | None = None  # estimate.lua's "<path> <body>" lines: each request one of them, at random
+    factors: str = ""  # whatif.lua's factor slugs, in order: each request a fresh combination of them
 
 
 class Estimating(NamedTuple):
@@ -274,6 +281,21 @@ def _estimating(env, db: str, path: Path) -> Estimating:
     return Estimating(path, lines[0][0], lines[0][1], len(found["targets"]), round(found["readers"]))
 
 
+FACTORS_SCRIPT = """
+from diplomacy.scenarios.models import Factor
+acting = Factor.objects.filter(influences__scenario__topic__slug={topic!r}, influences__scenario__is_published=True)
+print(" ".join(acting.distinct().order_by("order", "name").values_list("slug", flat=True)))
+"""
+
+
+def _factors(env, topic: str) -> str:
+    """The slugs of the factors acting on the topic at this path, in their order."""
+    factors = django(env, FACTORS_SCRIPT.format(topic=topic.strip("/").split("/")[1])).strip()
+    if len(factors.split()) < 3:
+        raise SystemExit(f"bench: fewer than three factors act on {topic}; the what-if row needs three")
+    return factors
+
+
 def _try_estimate(port: int, estimating: Estimating, session) -> None:
     """One save before measuring: wrk counts a refusal as an error, but not why."""
     answer = request(port, "POST", estimating.first, estimating.body, session=session)
@@ -291,6 +313,7 @@ def _wrk(
     sessions: Path | None = None,
     post_body: str = "",
     targets: Path | None = None,
+    factors: str = "",
     duration: float | None = None,
 ) -> dict:
     extra = {}
@@ -302,6 +325,9 @@ def _wrk(
     if targets:
         extra["BENCH_TARGETS"] = str(targets)
         options["script"] = ESTIMATE_SCRIPT
+    if factors:
+        extra["BENCH_FACTORS"] = factors
+        options["script"] = WHATIF_SCRIPT
     url = f"http://127.0.0.1:{port or args.port}{path}"
     return wrk(url, duration=duration or args.duration, connections=args.connections, env=extra, **options)
 
@@ -321,22 +347,25 @@ def _measure(args, env, sessions: Path, estimating: Estimating, warm_up: bool = 
         Endpoint("explorer, text search", "/scenarios/?q=sanctions+relief"),
         Endpoint("post an annotation", posts, sessions, "kind=note&body=Benchmark+note&is_public=on"),
         Endpoint("save an estimate", estimating.first, sessions, targets=estimating.targets),
+        Endpoint("what-if, a fresh combination", f"{topic}what-if/", factors=_factors(env, topic)),
     ]
     endpoints = [endpoint for endpoint in endpoints if _chosen(args, endpoint.name)]
     if warm_up:
         print("== warming up (compiled templates, open connections, filled caches)", flush=True)
         warm = argparse.Namespace(**{**vars(args), "duration": 1})
         for endpoint in reversed(endpoints):  # writes first, so they settle before reads
-            _wrk(warm, endpoint.path, sessions=endpoint.sessions, post_body=endpoint.body, targets=endpoint.targets)
+            options = {"sessions": endpoint.sessions, "post_body": endpoint.body, "targets": endpoint.targets}
+            _wrk(warm, endpoint.path, factors=endpoint.factors, **options)
     thread = _thread_size(env, scenario)
     rows = []
-    for name, path, session_file, body, targets in endpoints:
+    for name, path, session_file, body, targets, factors in endpoints:
         where = f"{estimating.topics} topics" if targets else path
         print(f"== {name}: {where} ({args.connections} connections)", flush=True)
         if path == "/healthz":
             result = _wrk(args, path)
         else:
-            result = _beside_healthz(args, path, sessions=session_file, post_body=body, targets=targets)
+            options = {"sessions": session_file, "post_body": body, "targets": targets, "factors": factors}
+            result = _beside_healthz(args, path, **options)
         if name.startswith("scenario"):
             result["thread"] = thread
         if targets:

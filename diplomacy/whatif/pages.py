@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from diplomacy.scenarios import likelihood
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Topic, Visibility
@@ -51,6 +52,11 @@ class Shift:
     def difference(self) -> int:
         return self.shifted - self.editors
 
+    @property
+    def name(self) -> str:
+        """The outcome's."""
+        return self.scenario.outcome.name
+
 
 @dataclass(frozen=True)
 class Situation:
@@ -61,6 +67,8 @@ class Situation:
     levers: list[Lever]
     inert: dict[str, str]  # the other factors, {slug: why setting it changes nothing here}
     urls: dict[int, str]  # each scenario's page, by its pk
+    url: str  # the topic's page
+    whatif_url: str  # its what-if's, without a query
 
     @classmethod
     def of_topic(cls, slug: str, visibility: Visibility) -> Situation | None:
@@ -101,7 +109,8 @@ class Situation:
 
 
 def situations(topics: Iterable[Topic], visibility: Visibility) -> list[Situation]:
-    """Each topic's situation, in four queries however many topics."""
+    """Each topic's situation, in four queries however many topics, with the addresses its pages
+    link to (reversing costs more than the arithmetic of a what-if)."""
     topics = list(topics)
     # Only what the pages show: a situation is cached and read back on every request.
     factor_fields = [f"factor__{name}" for name in ("slug", "name", "order", "weaker", "stronger")]
@@ -128,7 +137,8 @@ def situations(topics: Iterable[Topic], visibility: Visibility) -> list[Situatio
             if slug not in acting
         }
         urls = {scenario.pk: scenario.get_absolute_url() for scenario in mine}
-        built.append(Situation(topic, mine, levers, inert, urls))
+        whatif_url = reverse("whatif_topic", kwargs={"topic": topic.slug})
+        built.append(Situation(topic, mine, levers, inert, urls, topic.get_absolute_url(), whatif_url))
     return built
 
 

@@ -22,6 +22,7 @@ SHOTS = [
     ("explore", "/scenarios/?q=treaties", 1280, 900, "light"),
     ("compare", COMPARE, 1280, 900, "dark"),
     ("phone-topic", "/topics/arms-control/", 390, 844, "dark"),
+    ("whatif", "/topics/arms-control/what-if/?congress=2&lack-of-trust=-1", 1280, 900, "light"),
 ]
 
 # name, path, the element to take, width, colour scheme: as a signed-in reader

@@ -157,7 +157,7 @@ def test_htmx_gets_the_result_alone_and_the_canonical_address_to_show(client, wo
     response = client.get(url(query="lack-of-trust=1&congress=0&expiring-treaties=0"), headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section class="whatif-result" id="whatif-result"')
+    assert html.lstrip().startswith('<div id="whatif-result">')
     assert "<html" not in html and 'name="congress"' not in html
     assert response["HX-Push-Url"] == url(query="lack-of-trust=1")
     assert "HX-Request" in response["Vary"]
@@ -359,7 +359,7 @@ def test_the_matrix_ignores_forces_of_one_topic_with_a_message_and_answers_htmx(
     assert "Heatwaves acts on one topic at most, so it is not on this page" in html
     response = client.get(reverse("whatif") + "?congress=1&lack-of-trust=0", headers={"HX-Request": "true"})
     assert response["HX-Push-Url"] == reverse("whatif") + "?congress=1"
-    assert response.content.decode().lstrip().startswith('<section class="whatif-result"')
+    assert response.content.decode().lstrip().startswith('<div id="whatif-result">')
 
 
 def test_the_matrix_preview_shows_each_topics_most_moved_outcome(client, world):
@@ -371,3 +371,13 @@ def test_the_matrix_preview_shows_each_topics_most_moved_outcome(client, world):
     assert Image.open(BytesIO(moved.content)).size == (1200, 630)
     assert plain.content != moved.content
     assert client.get(reverse("whatif_preview") + "?heat=2&junk=1").content == plain.content
+
+
+def test_a_topic_no_force_acts_on_says_so_and_any_setting_is_ignored(client, world, outcomes):
+    quiet = make_topic(slug="quiet", title="Quiet topic")
+    for outcome in outcomes:
+        make_scenario(topic=quiet, outcome=outcome, likelihood=25)
+    html = client.get(url("quiet", "congress=1")).content.decode()
+    assert "No forces act on these outcomes yet." in html
+    assert "Congress does not act on Quiet topic, so setting it changes nothing here." in html
+    assert [shifted for _, shifted, _ in shown_numbers(html)] == [25, 25, 25, 25]
