@@ -290,8 +290,8 @@ MUTATIONS += [
     (
         "what-if controls key: without the visibility",
         "diplomacy/whatif/views.py",
-        '"levers": _levers(request, situation.levers, reading, topic, visibility),',
-        '"levers": _levers(request, situation.levers, reading, topic),',
+        '"levers": _levers(request, situation, reading, topic, visibility),',
+        '"levers": _levers(request, situation, reading, topic),',
     ),
     (
         "what-if page and preview keys: without the settings",
@@ -302,8 +302,14 @@ MUTATIONS += [
     (
         "what-if: any address cached",
         "diplomacy/whatif/views.py",
-        "if canonical and len(reading.settings) <= CACHED_MOVED_AT_MOST:",
-        "if True:",
+        "return bool(_canonical(request, reading)) and len(reading.settings) <= CACHED_MOVED_AT_MOST",
+        "return True",
+    ),
+    (
+        "what-if: every answer public, to caches in front",
+        "diplomacy/whatif/views.py",
+        "    if _cached(request, reading):\n        return shared(request, response)",
+        "    if True:\n        return shared(request, response)",
     ),
     (
         "kept: by name alone, in this process",

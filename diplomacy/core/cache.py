@@ -55,6 +55,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
+from threading import Lock
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -152,24 +153,29 @@ def fragment(
 
 
 class _Recent:
-    """The last few values read through `kept`, in this process: a bounded LRU."""
+    """The last few values read through `kept`, in this process: a bounded LRU, safe across the
+    threads of a worker."""
 
     def __init__(self, size: int) -> None:
-        self.size, self.values = size, OrderedDict[str, Any]()
+        self.size, self.values, self.lock = size, OrderedDict[str, Any](), Lock()
 
     def get(self, cache_key: str) -> Any:
-        value = self.values.get(cache_key)
-        if value is not None:
-            self.values.move_to_end(cache_key)
-        return value
+        with self.lock:
+            value = self.values.get(cache_key)
+            if value is not None:
+                self.values.move_to_end(cache_key)
+            return value
 
     def put(self, cache_key: str, value: Any) -> None:
-        self.values[cache_key] = value
-        if len(self.values) > self.size:
-            self.values.popitem(last=False)
+        with self.lock:
+            self.values[cache_key] = value
+            if len(self.values) > self.size:
+                self.values.popitem(last=False)
 
 
-KEPT = _Recent(256)
+# A topic's what-if situation is some tens of KB in memory: 512 of them (100 topics, each as
+# readers and as editors see it, and older tokens' leftovers) stay well within a worker's budget.
+KEPT = _Recent(512)
 
 
 def kept(request: HttpRequest | None, name: str, scopes: Iterable[str], build: Callable[[], T], *parts: object) -> T:
@@ -220,6 +226,16 @@ def public(response: HttpResponse) -> HttpResponse:
         max_age=settings.PAGE_MAX_AGE,
         stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
     )
+    return response
+
+
+def shared(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """`response` marked public if it is the same for every anonymous reader (as `cached_page` would
+    store it), else private."""
+    anonymous = not request.user.is_authenticated and "messages" not in request.COOKIES
+    if anonymous and _storable(request, response):
+        return public(response)
+    patch_cache_control(response, private=True, no_cache=True)
     return response
 
 

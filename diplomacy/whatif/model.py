@@ -8,7 +8,8 @@ and the distribution is normalised back to 100 %.
 Why K = 0.25: one step on a strong influence (strength 2, setting 1) shifts the log-odds by 0.5,
 which takes a 30 % outcome to 41 % before normalising and, among four outcomes where nothing
 else moves, to about 37 % after: a 7-point move, in the 5–10 points the issue asks for. Two
-steps on two strong factors (a shift of 2) move it to about 62 %: large, never certain.
+strong factors both at "much stronger" (a shift of 2) take it to 76 % before normalising and
+52 % after: large, never certain.
 
 Editors' numbers of 0 or 100 have no log-odds; once anything moves they are read as FLOOR and
 1 − FLOOR, so no outcome reaches 0 or 100. With every factor at 0 the editors' numbers come

@@ -1,22 +1,22 @@
 """What the what-if pages show: topics' outcomes, the forces acting on them, and the outcomes as a
 reader's settings would move them (diplomacy/whatif/model.py does the arithmetic).
 
-A `Situation` holds what does not depend on the settings (the editors' numbers, the factors and
-their influences), so it is built once per change to the content and cached; a reader's settings
-are applied to it on every request, which costs well under a millisecond.
+A `Situation` (one topic) or a `Matrix` (every topic) holds what does not depend on the settings
+(the editors' numbers, the forces and their influences), so it is built once per change to the
+content and cached; a reader's settings are applied to it on every request, which costs well
+under a millisecond. What they say in words (a question, a summary) is here too, not in the views.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.urls import reverse
 
 from diplomacy.scenarios import likelihood
-from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Topic, Visibility
+from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Topic, Visibility, influences_by_factor
 
 from . import address, model
 
@@ -59,13 +59,43 @@ class Shift:
 
 
 @dataclass(frozen=True)
-class Situation:
-    """One topic's outcomes (its visible scenarios, in outcome order) and the factors acting on them."""
+class Forces:
+    """The forces a what-if page offers, and the other known ones, each with why it moves nothing
+    here; and the settings read from an address, and put in words."""
+
+    levers: list[Lever]
+    inert: dict[str, str]  # {slug: why setting it changes nothing here}
+
+    def read(self, query: Mapping[str, Sequence[str]]) -> address.Reading:
+        return address.read(query, {lever.factor.slug: lever.factor.name for lever in self.levers}, self.inert)
+
+    def chosen(self, reading: address.Reading, between: str = ": ") -> list[str]:
+        """The settings in words, in the forces' order: ["Congress: much stronger", "Lack of trust: weaker"]."""
+        names = {lever.factor.slug: lever.factor.name for lever in self.levers}
+        return [f"{names[slug]}{between}{address.LABELS[setting]}" for slug, setting in reading.settings.items()]
+
+    def summary(self, reading: address.Reading) -> str:
+        """The settings in one line: "Congress much stronger; Lack of trust weaker"."""
+        return "; ".join(self.chosen(reading, between=" "))
+
+    def question(self, reading: address.Reading) -> str:
+        """What the what-if asks: one force a step either way in its own words ("What if Congress
+        resists less?"), else the settings in one line."""
+        if len(reading.settings) == 1:
+            ((slug, setting),) = reading.settings.items()
+            factor = next(lever.factor for lever in self.levers if lever.factor.slug == slug)
+            if setting in (-1, 1):
+                return factor.what_if_weaker if setting < 0 else factor.what_if_stronger
+        return self.summary(reading)
+
+
+@dataclass(frozen=True)
+class Situation(Forces):
+    """One topic's outcomes (its visible scenarios, in outcome order) and the forces acting on them,
+    with the addresses its pages link to (reversing costs more than the arithmetic of a what-if)."""
 
     topic: Topic
     scenarios: list[Scenario]
-    levers: list[Lever]
-    inert: dict[str, str]  # the other factors, {slug: why setting it changes nothing here}
     urls: dict[int, str]  # each scenario's page, by its pk
     url: str  # the topic's page
     whatif_url: str  # its what-if's, without a query
@@ -73,44 +103,53 @@ class Situation:
     @classmethod
     def of_topic(cls, slug: str, visibility: Visibility) -> Situation | None:
         topic = Topic.objects.visible(visibility).filter(slug=slug).only(*TOPIC_FIELDS).first()
-        return None if topic is None else situations([topic], visibility)[0]
+        return None if topic is None else situations([topic], visibility, _factor_names())[0]
 
     @property
-    def estimated(self) -> bool:
-        """Whether the editors' numbers make a distribution the model can move."""
+    def problem(self) -> str | None:
+        """Why the editors' numbers cannot be moved (they must make a whole distribution), or None."""
         numbers = [scenario.likelihood for scenario in self.scenarios]
-        return likelihood.is_complete(numbers) and likelihood.distribution_problem(numbers) is None
-
-    def read(self, query: Mapping[str, Sequence[str]]) -> address.Reading:
-        return address.read(query, {lever.factor.slug: lever.factor.name for lever in self.levers}, self.inert)
+        if not numbers:
+            return "no scenario of this topic is published yet"
+        if not likelihood.is_complete(numbers):
+            return "the editors have not estimated every outcome of this topic yet"
+        return likelihood.distribution_problem(numbers)
 
     def query(self, settings: Mapping[str, int]) -> str:
         """The query string ("?…", or "") of this topic's what-if with those of `settings` it feels."""
-        mine = [
-            (lever.factor.slug, settings[lever.factor.slug]) for lever in self.levers if settings.get(lever.factor.slug)
-        ]
-        return f"?{urlencode(mine)}" if mine else ""
+        felt = address.Reading(
+            {lever.factor.slug: settings[lever.factor.slug] for lever in self.levers if settings.get(lever.factor.slug)}
+        )
+        return f"?{felt.query}" if felt.settings else ""
 
     def shifts(self, settings: Mapping[str, int]) -> list[Shift]:
-        """Each outcome under these settings (factors this topic does not feel are left out)."""
-        if not self.estimated:
+        """Each outcome under these settings (forces this topic does not feel are left out); none
+        while there is a `problem`."""
+        if self.problem:
             return []
         editors = {scenario.pk: scenario.likelihood or 0 for scenario in self.scenarios}
         influences = {
             lever.factor.slug: {influence.scenario_id: influence.strength for influence in lever.influences}
             for lever in self.levers
         }
-        mine = {slug: setting for slug, setting in settings.items() if slug in influences}
-        numbers = model.whole(model.shifted(editors, influences, mine))
+        felt = {slug: setting for slug, setting in settings.items() if slug in influences}
+        numbers = model.whole(model.shifted(editors, influences, felt))
         return [
             Shift(scenario, self.urls[scenario.pk], editors[scenario.pk], numbers[scenario.pk])
             for scenario in self.scenarios
         ]
 
+    def description(self, reading: address.Reading, shifts: list[Shift]) -> str:
+        """What a shared link to this what-if says under its title."""
+        if not reading.settings or not shifts:
+            return f"Move the forces at work on {self.topic.title} and see how the editors’ estimates would shift."
+        moves = ", ".join(f"{shift.name} {shift.editors} → {shift.shifted} %" for shift in shifts)
+        return f"{self.question(reading)} {moves}."
 
-def situations(topics: Iterable[Topic], visibility: Visibility) -> list[Situation]:
-    """Each topic's situation, in four queries however many topics, with the addresses its pages
-    link to (reversing costs more than the arithmetic of a what-if)."""
+
+def situations(topics: Iterable[Topic], visibility: Visibility, factors: Mapping[str, str]) -> list[Situation]:
+    """Each topic's situation, in three queries however many topics; `factors` names every force
+    ({slug: name}), for the sentences about those that do not act on a topic."""
     topics = list(topics)
     # Only what the pages show: a situation is cached and read back on every request.
     factor_fields = [f"factor__{name}" for name in ("slug", "name", "order", "weaker", "stronger")]
@@ -123,7 +162,6 @@ def situations(topics: Iterable[Topic], visibility: Visibility) -> list[Situatio
         .prefetch_related(Prefetch("influences", queryset=influences))
         .order_by("outcome__order", "outcome__name")
     )
-    factors = {factor.slug: factor.name for factor in Factor.objects.only("slug", "name")}
     built = []
     for topic in topics:
         mine = [scenario for scenario in scenarios if scenario.topic_id == topic.pk]
@@ -136,51 +174,54 @@ def situations(topics: Iterable[Topic], visibility: Visibility) -> list[Situatio
             for slug, name in factors.items()
             if slug not in acting
         }
-        urls = {scenario.pk: scenario.get_absolute_url() for scenario in mine}
-        whatif_url = reverse("whatif_topic", kwargs={"topic": topic.slug})
-        built.append(Situation(topic, mine, levers, inert, urls, topic.get_absolute_url(), whatif_url))
+        built.append(
+            Situation(
+                levers=levers,
+                inert=inert,
+                topic=topic,
+                scenarios=mine,
+                urls={scenario.pk: scenario.get_absolute_url() for scenario in mine},
+                url=topic.get_absolute_url(),
+                whatif_url=reverse("whatif_topic", kwargs={"topic": topic.slug}),
+            )
+        )
     return built
 
 
 def _levers(scenarios: Iterable[Scenario]) -> list[Lever]:
-    """The factors acting on these scenarios (prefetched), in factor order."""
-    grouped: dict[int, Lever] = {}
-    for scenario in scenarios:
-        for influence in scenario.influences.all():
-            grouped.setdefault(influence.factor_id, Lever(influence.factor, [])).influences.append(influence)
-    return sorted(grouped.values(), key=lambda lever: (lever.factor.order, lever.factor.name))
+    """The forces acting on these scenarios (influences prefetched), in the forces' order."""
+    return [Lever(factor, influences) for factor, influences in influences_by_factor(scenarios)]
+
+
+def _factor_names() -> dict[str, str]:
+    return {factor.slug: factor.name for factor in Factor.objects.only("slug", "name")}
 
 
 @dataclass(frozen=True)
-class Matrix:
-    """Every visible topic's situation, and the factors that act across topics."""
+class Matrix(Forces):
+    """Every visible topic's situation, and the forces that act across topics."""
 
     outcomes: list[Outcome]
     rows: list[Situation]
-    levers: list[Lever]
-    inert: dict[str, str]
 
     @classmethod
     def build(cls, visibility: Visibility) -> Matrix:
-        rows = situations(Topic.objects.visible(visibility).only(*TOPIC_FIELDS), visibility)
+        factors = _factor_names()
+        rows = situations(Topic.objects.visible(visibility).only(*TOPIC_FIELDS), visibility, factors)
         levers = _levers(scenario for row in rows for scenario in row.scenarios)
         crossing = [lever for lever in levers if len(lever.topics) >= CROSSING_AT_LEAST]
         offered = {lever.factor.slug for lever in crossing}
-        factors = {factor.slug: factor.name for factor in Factor.objects.only("slug", "name")}
         inert = {
             slug: f"{name} acts on one topic at most, so it is not on this page: try it on the topic’s what-if."
             for slug, name in factors.items()
             if slug not in offered
         }
-        return cls(list(Outcome.objects.all()), rows, crossing, inert)
-
-    def read(self, query: Mapping[str, Sequence[str]]) -> address.Reading:
-        return address.read(query, {lever.factor.slug: lever.factor.name for lever in self.levers}, self.inert)
+        return cls(levers=crossing, inert=inert, outcomes=list(Outcome.objects.all()), rows=rows)
 
     def cells(self, settings: Mapping[str, int]) -> list[tuple[Situation, str, list[Cell]]]:
         """Each topic, the query of its own what-if with these settings, and its outcomes in the
-        matrix's columns: the scenario (None if it has none there) and its shift (None unless the
-        editors have estimated the whole topic)."""
+        matrix's columns: the scenario (None if it has none there) and its shift (None while the
+        topic has a `problem`)."""
         table = []
         for row in self.rows:
             scenarios = {scenario.outcome_id: scenario for scenario in row.scenarios}
@@ -188,6 +229,11 @@ class Matrix:
             cells = [(scenarios.get(outcome.pk), shifts.get(outcome.pk)) for outcome in self.outcomes]
             table.append((row, row.query(settings), cells))
         return table
+
+    @property
+    def unmoved(self) -> list[Situation]:
+        """The topics whose numbers cannot be moved, each with its `problem`."""
+        return [row for row in self.rows if row.problem]
 
 
 Cell = tuple[Scenario | None, Shift | None]

@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from diplomacy.core.cache import EDITORIAL, fragment, kept, public
+from diplomacy.core.cache import EDITORIAL, fragment, kept, shared
 from diplomacy.core.htmx import wants_fragment
 from diplomacy.scenarios import previews
 from diplomacy.scenarios.meta import PageMeta
-from diplomacy.scenarios.models import EVERYONE, Visibility
+from diplomacy.scenarios.models import EVERYONE, Topic, Visibility
 
 from . import address
 from .address import Reading
 from .model import SETTINGS
-from .pages import Lever, Matrix, Situation
+from .pages import Forces, Matrix, Situation
 
-# A what-if is cached only at its canonical address and with at most this many factors moved: the
-# links the site offers, and most that readers share. Any other address is computed afresh (it
-# takes a fraction of a millisecond), so inventing addresses cannot flood the cache.
-CACHED_MOVED_AT_MOST = 2
+# A what-if page (or preview) is stored only at its canonical address with at most this many
+# forces moved: the links the site offers ("What if Congress resists less?"), 1 + 4 × forces a
+# topic. Any other address is computed afresh (well under a millisecond) and marked private, so
+# inventing addresses fills neither this cache nor one in front of the app.
+CACHED_MOVED_AT_MOST = 1
 STEPS = list(address.LABELS.items())
+T = TypeVar("T")
 
 
 @require_safe
@@ -36,21 +40,21 @@ STEPS = list(address.LABELS.items())
 def topic_whatif(request: HttpRequest, topic: str) -> HttpResponse:
     visibility = Visibility.of(request.user)
     situation = _situation(request, topic, visibility)
+    if situation is None:
+        return _renamed(request, topic, "whatif_topic")
     reading = situation.read(dict(request.GET.lists()))
-    path = _with_query(reverse("whatif_topic", kwargs={"topic": topic}), reading)
-    preview = _with_query(reverse("whatif_topic_preview", kwargs={"topic": topic}), reading)
     shifts = situation.shifts(reading.settings)
     context = {
         "situation": situation,
         "reading": reading,
-        "chosen": _chosen(situation.levers, reading),
-        "levers": _levers(request, situation.levers, reading, topic, visibility),
+        "chosen": situation.chosen(reading),
+        "levers": _levers(request, situation, reading, topic, visibility),
         "shifts": shifts,
         "meta": PageMeta(
             title=f"What if…? {situation.topic.title}",
-            description=_description(situation, reading, shifts),
-            path=path,
-            image_path=preview,
+            description=situation.description(reading, shifts),
+            path=_with_query(situation.whatif_url, reading),
+            image_path=_with_query(reverse("whatif_topic_preview", kwargs={"topic": topic}), reading),
         ),
     }
     return _respond(request, "whatif/topic.html", context, (topic, visibility))
@@ -60,13 +64,13 @@ def topic_whatif(request: HttpRequest, topic: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def matrix_whatif(request: HttpRequest) -> HttpResponse:
     visibility = Visibility.of(request.user)
-    matrix = kept(request, "whatif:matrix", [EDITORIAL], lambda: Matrix.build(visibility), visibility)
+    matrix = _matrix(request, visibility)
     reading = matrix.read(dict(request.GET.lists()))
     context = {
         "matrix": matrix,
         "reading": reading,
-        "chosen": _chosen(matrix.levers, reading),
-        "levers": _levers(request, matrix.levers, reading, visibility, across=True),
+        "chosen": matrix.chosen(reading),
+        "levers": _levers(request, matrix, reading, visibility, across=True),
         "table": matrix.cells(reading.settings),
         "meta": PageMeta(
             title="What if…? Every topic",
@@ -82,25 +86,25 @@ def matrix_whatif(request: HttpRequest) -> HttpResponse:
 def topic_whatif_preview(request: HttpRequest, topic: str) -> HttpResponse:
     """The link-preview image of a topic's what-if: its outcomes shifted, against the editors'."""
     situation = _situation(request, topic, EVERYONE)
+    if situation is None:
+        return _renamed(request, topic, "whatif_topic_preview")
     reading = situation.read(dict(request.GET.lists()))
 
     def draw() -> bytes:
         bars = [
-            previews.Bar(shift.scenario.outcome.name, shift.shifted, was=shift.editors)
-            for shift in situation.shifts(reading.settings)
+            previews.Bar(shift.name, shift.shifted, was=shift.editors) for shift in situation.shifts(reading.settings)
         ]
-        title = _question(situation.levers, reading) or "As the editors see it"
-        return previews.render(
-            kicker=f"What if…? {situation.topic.title}", title=title, bars=bars, site=settings.SITE_NAME
-        )
+        title = situation.question(reading) or "As the editors see it"
+        kicker = f"What if…? {situation.topic.title}"
+        return previews.render(kicker=kicker, title=title, bars=bars, site=settings.SITE_NAME)
 
-    return public(HttpResponse(_bounded(request, reading, "whatif:preview", draw, topic), content_type="image/png"))
+    return _image(request, reading, "whatif:preview", draw, topic)
 
 
 @require_safe
 def matrix_whatif_preview(request: HttpRequest) -> HttpResponse:
     """The link-preview image of /what-if/: for each topic, the outcome that moved most."""
-    matrix = kept(request, "whatif:matrix", [EDITORIAL], lambda: Matrix.build(EVERYONE), EVERYONE)
+    matrix = _matrix(request, EVERYONE)
     reading = matrix.read(dict(request.GET.lists()))
 
     def draw() -> bytes:
@@ -108,88 +112,113 @@ def matrix_whatif_preview(request: HttpRequest) -> HttpResponse:
         for situation, _query, cells in matrix.cells(reading.settings):
             if shifts := [shift for _scenario, shift in cells if shift]:
                 moved = max(shifts, key=lambda shift: (abs(shift.difference), shift.shifted))
-                note = moved.scenario.outcome.name
-                bars.append(previews.Bar(situation.topic.title, moved.shifted, was=moved.editors, note=note))
-        title = _summary(matrix.levers, reading) or "As the editors see it"
+                bars.append(previews.Bar(situation.topic.title, moved.shifted, was=moved.editors, note=moved.name))
+        title = matrix.summary(reading) or "As the editors see it"
         return previews.render(kicker="What if…? Every topic", title=title, bars=bars, site=settings.SITE_NAME)
 
-    return public(HttpResponse(_bounded(request, reading, "whatif:matrix-preview", draw), content_type="image/png"))
+    return _image(request, reading, "whatif:matrix-preview", draw)
 
 
-def _situation(request: HttpRequest, topic: str, visibility: Visibility) -> Situation:
-    build = lambda: Situation.of_topic(topic, visibility)  # noqa: E731
-    situation = kept(request, "whatif:situation", [EDITORIAL], build, topic, visibility)
-    if situation is None:
+def _situation(request: HttpRequest, topic: str, visibility: Visibility) -> Situation | None:
+    def build() -> Situation | None:
+        return Situation.of_topic(topic, visibility)
+
+    return kept(request, "whatif:situation", [EDITORIAL], build, topic, visibility)
+
+
+def _matrix(request: HttpRequest, visibility: Visibility) -> Matrix:
+    def build() -> Matrix:
+        return Matrix.build(visibility)
+
+    return kept(request, "whatif:matrix", [EDITORIAL], build, visibility)
+
+
+def _renamed(request: HttpRequest, topic: str, name: str) -> HttpResponse:
+    """301 from a topic's old slug to its what-if (or preview) now, the settings kept; else 404."""
+    target = Topic.renamed_from(topic)
+    if target is None or target.slug == topic:
         raise Http404("No such topic.")
-    return situation
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse(name, kwargs={"topic": target.slug}) + (f"?{query}" if query else ""), permanent=True)
 
 
-def _levers(request: HttpRequest, levers: list[Lever], reading: Reading, *parts: object, across=False) -> list[str]:
-    """Each factor's control, set as the reading says. Every setting of every control is rendered
+def _levers(request: HttpRequest, forces: Forces, reading: Reading, *parts: object, across=False) -> list[str]:
+    """Each force's control, set as the reading says. Every setting of every control is rendered
     once per change to the content: a page with fresh settings only picks them."""
 
     def build() -> dict[str, list[str]]:
-        def render_one(lever: Lever, setting: int) -> str:
-            context = {"lever": lever, "setting": setting, "steps": STEPS, "across": across}
-            return render_to_string("whatif/_lever.html", context)
+        return {
+            lever.factor.slug: [
+                render_to_string(
+                    "whatif/_lever.html", {"lever": lever, "setting": setting, "steps": STEPS, "across": across}
+                )
+                for setting in SETTINGS
+            ]
+            for lever in forces.levers
+        }
 
-        return {lever.factor.slug: [render_one(lever, setting) for setting in SETTINGS] for lever in levers}
-
-    variants = kept(request, "whatif:levers", [EDITORIAL], build, *parts, across)
-    return [variants[lever.factor.slug][SETTINGS.index(reading.settings.get(lever.factor.slug, 0))] for lever in levers]
+    variants = fragment(request, "whatif:levers", [EDITORIAL], build, *parts, across)
+    return [
+        variants[lever.factor.slug][SETTINGS.index(reading.settings.get(lever.factor.slug, 0))]
+        for lever in forces.levers
+    ]
 
 
 def _respond(request: HttpRequest, template: str, context: dict, parts: tuple) -> HttpResponse:
-    """The result alone for htmx, leaving the canonical address; a plain GET of the form (every factor,
+    """The result alone for htmx, leaving the canonical address; a plain GET of the form (every force,
     0 included) goes to the canonical address; else the page, its content cached if bounded."""
     reading: Reading = context["reading"]
     if wants_fragment(request):
         return push_url(render(request, f"{template}#result", context), context["meta"].path)
-    if request.META.get("QUERY_STRING", "") != reading.query and not reading.ignored:
+    if _canonical(request, reading) is False:
         return redirect(context["meta"].path)
-    build = lambda: render_to_string(f"{template}#content", context)  # noqa: E731
+
+    def build() -> str:
+        return render_to_string(f"{template}#content", context)
+
     content = _bounded(request, reading, f"whatif:{template}", build, *parts)
-    response = render(request, template, context | {"content": content})
-    same_for_everyone = not request.user.is_authenticated and not response.cookies
-    return public(response) if same_for_everyone else response
+    return _marked(request, reading, render(request, template, context | {"content": content}))
 
 
-def _bounded(request: HttpRequest, reading: Reading, name: str, build: Callable, *parts: object):
-    """`build()`, from the cache if this what-if may be cached (see CACHED_MOVED_AT_MOST)."""
-    canonical = request.META.get("QUERY_STRING", "") == reading.query and not reading.ignored
-    if canonical and len(reading.settings) <= CACHED_MOVED_AT_MOST:
+def _image(
+    request: HttpRequest, reading: Reading, name: str, draw: Callable[[], bytes], *parts: object
+) -> HttpResponse:
+    """A preview image, at its canonical address only (anything else redirects there)."""
+    if request.META.get("QUERY_STRING", "") != reading.query:
+        path = request.path + (f"?{reading.query}" if reading.query else "")
+        return redirect(path)
+    png = _bounded(request, reading, name, draw, *parts)
+    return _marked(request, reading, HttpResponse(png, content_type="image/png"))
+
+
+def _canonical(request: HttpRequest, reading: Reading) -> bool | None:
+    """True at the canonical address, False at another way of writing it, None when something in
+    the address was ignored (the page says what; it is not redirected, so the message shows)."""
+    if reading.ignored:
+        return None
+    return request.META.get("QUERY_STRING", "") == reading.query
+
+
+def _cached(request: HttpRequest, reading: Reading) -> bool:
+    """Whether this what-if is one of the bounded few that are stored (see CACHED_MOVED_AT_MOST)."""
+    return bool(_canonical(request, reading)) and len(reading.settings) <= CACHED_MOVED_AT_MOST
+
+
+def _bounded(request: HttpRequest, reading: Reading, name: str, build: Callable[[], T], *parts: object) -> T:
+    """`build()`, from the cache if this what-if is one that is stored."""
+    if _cached(request, reading):
         return fragment(request, name, [EDITORIAL], build, *parts, reading.query)
     return build()
 
 
+def _marked(request: HttpRequest, reading: Reading, response: HttpResponse) -> HttpResponse:
+    """Public when stored and the same for every anonymous reader; else private, so that caches in
+    front of the app keep no more what-ifs than the app does."""
+    if _cached(request, reading):
+        return shared(request, response)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
 def _with_query(path: str, reading: Reading) -> str:
     return f"{path}?{reading.query}" if reading.query else path
-
-
-def _chosen(levers: list[Lever], reading: Reading, between: str = ": ") -> list[str]:
-    """The settings in words, in the factors' order: ["Congress: much stronger", "Lack of trust: weaker"]."""
-    names = {lever.factor.slug: lever.factor.name for lever in levers}
-    return [f"{names[slug]}{between}{address.LABELS[setting]}" for slug, setting in reading.settings.items()]
-
-
-def _summary(levers: list[Lever], reading: Reading) -> str:
-    """The settings in one line: "Congress much stronger; Lack of trust weaker"."""
-    return "; ".join(_chosen(levers, reading, between=" "))
-
-
-def _question(levers: list[Lever], reading: Reading) -> str:
-    """What the what-if asks, in words: one force a step either way in its own ("What if Congress
-    resists less?"), else the settings in a line."""
-    if len(reading.settings) == 1:
-        ((slug, setting),) = reading.settings.items()
-        factor = next(lever.factor for lever in levers if lever.factor.slug == slug)
-        if setting in (-1, 1):
-            return factor.what_if_weaker if setting < 0 else factor.what_if_stronger
-    return _summary(levers, reading)
-
-
-def _description(situation: Situation, reading: Reading, shifts) -> str:
-    if not reading.settings or not shifts:
-        return f"Move the forces at work on {situation.topic.title} and see how the editors’ estimates would shift."
-    moves = ", ".join(f"{s.scenario.outcome.name} {s.editors} → {s.shifted} %" for s in shifts)
-    return f"{_question(situation.levers, reading)} {moves}."

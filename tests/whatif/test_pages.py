@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from diplomacy.core.cache import KEPT
 from diplomacy.scenarios.models import Factor
 from diplomacy.whatif import model
 from diplomacy.whatif.views import CACHED_MOVED_AT_MOST
@@ -140,6 +141,7 @@ def model_points(difference: int) -> str:
 def test_the_same_address_loaded_fresh_shows_the_same(world):
     first = Client().get(url(query="congress=2&expiring-treaties=-1")).content.decode()
     cache.clear()
+    KEPT.values.clear()
     second = Client().get(url(query="congress=2&expiring-treaties=-1")).content.decode()
     assert shown_numbers(first) == shown_numbers(second) != []
     assert checked(first) == checked(second)
@@ -233,7 +235,7 @@ def test_an_editor_then_a_reader_at_the_same_address(client, world, editor, outc
     client.force_login(editor)
     as_editor = client.get(url(query="congress=1")).content.decode()
     assert "Draft outcome" in as_editor and 'name="secret-talks"' in as_editor
-    assert "The editors have not estimated every outcome" in as_editor  # the draft is not estimated
+    assert "nothing to move yet: the editors have not estimated every outcome" in as_editor  # the draft
     as_reader = Client().get(url(query="congress=1")).content.decode()
     assert "Draft outcome" not in as_reader and "Secret talks" not in as_reader
     assert "Drafted in secret." in as_editor and "Drafted in secret." not in as_reader  # Congress's reasons
@@ -268,8 +270,32 @@ def test_a_topic_not_fully_estimated_says_so(client, world):
     last.likelihood = None
     last.save()
     html = client.get(url(query="congress=1")).content.decode()
-    assert "The editors have not estimated every outcome of this topic yet, so there is nothing to move." in html
+    assert "There is nothing to move yet: the editors have not estimated every outcome of this topic yet." in html
     assert shown_numbers(html) == []
+
+
+def test_published_numbers_that_do_not_add_up_say_so(client, world, outcomes):
+    """A draft outcome holds 10 points: what readers see adds up to 90, which cannot be moved."""
+    extra = outcomes[0].__class__.objects.create(name="Draft outcome", slug="draft-outcome", order=9)
+    make_scenario(topic=world["arms"], outcome=extra, slug="draft", is_published=False, likelihood=10)
+    first = world["scenarios"][0]
+    first.likelihood = 20
+    first.save()
+    html = client.get(url(query="congress=1")).content.decode()
+    assert "There is nothing to move yet: the estimates add up to 90 %, not 100 %." in html
+    matrix = client.get(reverse("whatif") + "?congress=1").content.decode()
+    assert "Not moved: Arms control (the estimates add up to 90 %, not 100 %)." in matrix
+
+
+def test_a_renamed_topic_sends_its_what_ifs_on_with_their_settings(client, world):
+    arms = world["arms"]
+    arms.slug = "arms-control"
+    arms.save()
+    response = client.get(url("arms", "congress=1"))
+    assert response.status_code == 301 and response["Location"] == "/topics/arms-control/what-if/?congress=1"
+    preview = client.get("/topics/arms/what-if/preview.png?congress=1")
+    assert preview["Location"] == "/topics/arms-control/what-if/preview.png?congress=1"
+    assert client.get(url("never-was")).status_code == 404
 
 
 def test_only_bounded_addresses_are_cached(client, world):
@@ -294,17 +320,31 @@ def test_only_bounded_addresses_are_cached(client, world):
         ]:
             assert client.get(address).status_code == 200
     assert set(cache._cache) == before  # type: ignore[attr-defined]
-    assert CACHED_MOVED_AT_MOST == 2
-    client.get(url(query="congress=1&lack-of-trust=1"))
-    client.get(f"{preview}?congress=1&lack-of-trust=1")
+    assert client.get(url(query="congress=1&lack-of-trust=1")).status_code == 200  # two moved: not stored
+    assert set(cache._cache) == before  # type: ignore[attr-defined]
+    client.get(url(query="congress=1"))  # one moved, as the topic page links to it: stored
+    client.get(f"{preview}?congress=1")
     assert len(set(cache._cache) - before) == 2  # type: ignore[attr-defined]
+    assert CACHED_MOVED_AT_MOST == 1  # so the stored what-ifs of a topic number 1 + 4 x its forces
 
 
-def test_anonymous_pages_may_be_kept_by_caches_in_front_signed_in_ones_not(client, world, contributor):
-    response = client.get(url(query="congress=1"))
-    assert "public" in response["Cache-Control"] and not response.cookies
+def directives(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def test_only_stored_what_ifs_may_be_kept_by_caches_in_front(client, world, contributor):
+    """nginx keeps what is public: the stored what-ifs for anonymous readers, nothing invented."""
+    assert "public" in client.get(url(query="congress=1"))["Cache-Control"]
+    assert "public" in client.get(f"{url().replace('what-if/', 'what-if/preview.png')}?congress=1")["Cache-Control"]
+    for invented in ["congress=1&lack-of-trust=1", "junk=1", "congress=1&x=2"]:
+        assert directives(client.get(url(query=invented))) == {"no-cache", "private"}, invented
+    two_moved = client.get(f"{url().replace('what-if/', 'what-if/preview.png')}?congress=1&lack-of-trust=1")
+    assert directives(two_moved) == {"no-cache", "private"}
+    client.cookies["messages"] = "a message waiting for this reader"
+    assert "public" not in client.get(url(query="congress=1"))["Cache-Control"]
+    del client.cookies["messages"]
     client.force_login(contributor)
-    assert "public" not in client.get(url(query="congress=1")).get("Cache-Control", "")
+    assert directives(client.get(url(query="congress=1"))) == {"no-cache", "private"}
 
 
 def test_the_preview_image_shows_the_shifted_bars(client, world):
@@ -314,7 +354,8 @@ def test_the_preview_image_shows_the_shifted_bars(client, world):
     assert plain["Content-Type"] == "image/png"
     assert Image.open(BytesIO(moved.content)).size == (1200, 630)
     assert plain.content != moved.content
-    assert client.get(f"{preview}?congress=0&nonsense=1").content == plain.content  # what it ignores changes nothing
+    ignored = client.get(f"{preview}?congress=0&nonsense=1")  # an image cannot say what it ignored: it goes
+    assert (ignored.status_code, ignored["Location"]) == (302, preview)
     assert "public" in moved["Cache-Control"]
 
 
@@ -370,7 +411,7 @@ def test_the_matrix_preview_shows_each_topics_most_moved_outcome(client, world):
     assert plain.status_code == moved.status_code == 200 and moved["Content-Type"] == "image/png"
     assert Image.open(BytesIO(moved.content)).size == (1200, 630)
     assert plain.content != moved.content
-    assert client.get(reverse("whatif_preview") + "?heat=2&junk=1").content == plain.content
+    assert client.get(reverse("whatif_preview") + "?heat=2&junk=1")["Location"] == reverse("whatif_preview")
 
 
 def test_a_topic_no_force_acts_on_says_so_and_any_setting_is_ignored(client, world, outcomes):
