@@ -25,7 +25,9 @@ Each check prints met or FAILED with its evidence; the exit status is 1 if any f
   (h) hashed static files come from disk with a year's immutable caching, not from gunicorn;
   (i) the feeds, the sitemap, a preview image and a thread asked by htmx are cached too, while
       the login page and /healthz never go near the cache (no X-Cache-Status), so that
-      concurrent requests for them are not queued behind the cache lock.
+      concurrent requests for them are not queued behind the cache lock;
+  (j) a what-if the site links to (one force moved) is cached, while an invented one (three
+      forces moved, or a made-up parameter) is never stored: the app marks it private.
 
 Loopback only; it takes about half a minute and stops by itself.
 """
@@ -128,6 +130,7 @@ def main() -> int:
         check_conditional_get(checks, site, topics[5])
         check_static(checks, site)
         check_other_addresses(checks, site, topics[0], scenarios[4])
+        check_whatif(checks, site, topics[0])
     print("nginx harness: " + (f"FAILED {', '.join(checks.failed)}" if checks.failed else "every check met"))
     return 1 if checks.failed else 0
 
@@ -360,6 +363,25 @@ def check_other_addresses(checks: Checks, site: Site, topic: str, scenario: str)
         evidence.append(f"{path} ×8 at once: X-Cache-Status {'/'.join(statuses)}, slowest {slowest * 1000:.0f} ms")
     checks.record(
         "(i) feeds, sitemap, previews and htmx threads are cached; the login page and /healthz bypass the cache",
+        ok,
+        "; ".join(evidence),
+    )
+
+
+def check_whatif(checks: Checks, site: Site, topic: str) -> None:
+    port = site.port
+    page = request(port, "GET", topic + "what-if/")
+    forces = list(dict.fromkeys(re.findall(r'<input type="radio" name="([\w-]+)"', page.text)))
+    offered = f"{topic}what-if/?{forces[0]}=-1"
+    invented = [f"{topic}what-if/?" + "&".join(f"{force}=1" for force in forces[:3]), f"{topic}what-if/?junk=1"]
+    evidence, ok = [], len(forces) >= 3
+    for path, stored in [(offered, True), *((path, False) for path in invented)]:
+        request(port, "GET", path)
+        again = request(port, "GET", path)
+        ok = ok and again.status == 200 and (_status(again) == "HIT") == stored
+        evidence.append(f"{path} again: {again.status} {_status(again)}, {again.header('cache-control')!r}")
+    checks.record(
+        "(j) a what-if the site links to is cached; invented what-if addresses are never stored",
         ok,
         "; ".join(evidence),
     )
