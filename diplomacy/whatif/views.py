@@ -157,7 +157,7 @@ def _levers(request: HttpRequest, forces: Forces, reading: Reading, *parts: obje
             for lever in forces.levers
         }
 
-    variants = fragment(request, "whatif:levers", [EDITORIAL], build, *parts, across)
+    variants = kept(request, "whatif:levers", [EDITORIAL], build, *parts, across)
     return [
         variants[lever.factor.slug][SETTINGS.index(reading.settings.get(lever.factor.slug, 0))]
         for lever in forces.levers
