@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint typecheck format migrate seeds bench bench-mixed harness harness-faults harness-nginx clean
+.PHONY: run test lint typecheck format migrate seeds bench bench-mixed harness harness-faults harness-nginx harness-email clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "diplomacy needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -21,8 +21,12 @@ migrate: $(VENV)/.installed
 seeds: migrate
 	$(DEV_ENV) $(BIN)/python manage.py load_seeds
 
+# The web server, and beside it the worker that sends notification emails (django-tasks' db_worker);
+# Ctrl-C stops both.
 PORT ?= 8000
 run: seeds
+	@$(DEV_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed
@@ -71,6 +75,11 @@ harness-faults: $(VENV)/.installed
 # It runs nginx as a foreground process from a temp dir on 127.0.0.1; /etc/nginx and port 80 are left alone.
 harness-nginx: $(VENV)/.installed
 	$(BIN)/python bench/nginx.py
+
+# Notification emails through the real worker (db_worker) to an SMTP server in the harness (aiosmtpd), in a
+# scratch database (diplomacy_harness_email): sent once, a refused send retried, the daily digest. CI runs it.
+harness-email: $(VENV)/.installed
+	$(BIN)/python bench/emails.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

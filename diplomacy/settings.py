@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "diplomacy.annotations",
     "diplomacy.timeline",
     "diplomacy.forecasts",
+    "diplomacy.notifications",
     "diplomacy.core",
     "diplomacy.admin_site.DiplomacyAdminConfig",  # django.contrib.admin, with its own site
     "django.contrib.auth",
@@ -90,6 +91,8 @@ INSTALLED_APPS = [
     "axes",
     "template_partials",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "diplomacy.scenarios.context_processors.site",
+                "diplomacy.notifications.context_processors.unread",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -286,6 +290,19 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "diplomacy <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (notification emails): django-tasks, the backport of the tasks API Django 6.0
+# adopts, with its database backend, so the worker (`manage.py db_worker`, which `make run`
+# starts) needs nothing but the database. DJANGO_TASKS_BACKEND=immediate runs tasks in the request.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if (_tasks := env_str("DJANGO_TASKS_BACKEND", "database")) not in TASK_BACKENDS:
+    raise SettingsError(f"DJANGO_TASKS_BACKEND={_tasks!r}: use one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks]}}
+# A failed notification email is tried again after this many seconds, doubling each time.
+NOTIFICATION_RETRY_SECONDS = env_int("DIPLOMACY_NOTIFICATION_RETRY_SECONDS", 60)
 
 # Where the site lives, for canonical links in pages, feeds and sitemaps.
 SITE_NAME = env_str("DIPLOMACY_SITE_NAME", "diplomacy")

@@ -15,3 +15,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # WhiteNoise finds them through the finders, as in development; no STATIC_ROOT to warn about.
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
+# Tasks run in the test's own process and transaction (bench/email.py runs the real worker).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -33,6 +33,8 @@ from django.utils.http import urlencode, urlsafe_base64_encode
 from diplomacy.annotations.anchoring import quote
 from diplomacy.annotations.models import Annotation, Flag
 from diplomacy.forecasts.models import CommunityVersion, Forecast, ForecastVersion, Resolution
+from diplomacy.notifications.emails import unsubscribe_token
+from diplomacy.notifications.models import Follow, Notification
 from diplomacy.scenarios.models import Scenario, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Revision, SignpostMark
 from tests.conftest import editors_group
@@ -198,6 +200,17 @@ def build_world() -> World:
         created_at=_ago(40),
     )
     throwaway = make_annotation(scenario, reader, body="To be deleted.", created_at=_ago(30))
+    # A conversation: replies nested three deep, more than are shown unfolded, and a deleted annotation carrying one.
+    first = others.reply(author=reader, body="A *reply*.")
+    first.reply(author=other, body="A reply to the reply.").reply(author=editor, body="And deeper.")
+    for n in range(3):
+        others.reply(author=other, body=f"Reply {n}.")
+    gone = make_annotation(scenario, other, body="Soon deleted.", created_at=_ago(35))
+    gone.reply(author=reader, body="Outliving its annotation.")
+    gone.remove()
+    Follow.objects.create(user=reader, topic=topic)
+    Follow.objects.create(user=reader, scenario=elsewhere)
+    make_annotation(scenario, other, body="News for followers.", created_at=_ago(20))
     make_annotation(elsewhere, reader, kind="evidence", body="Elsewhere.", source_url="https://example.org/x")
     Flag.objects.create(annotation=others, user=reader)
     Flag.objects.create(annotation=others, user=editor)
@@ -481,6 +494,87 @@ CASES: list[Case] = [
         fragment=True,
     ),
     Case("my-annotations", "my_annotations", get(lambda w: reverse("my_annotations")), SIGNED_IN),
+    Case("reply", "annotation_reply", get(lambda w: reverse("annotation_reply", args=[w.others.pk])), SIGNED_IN),
+    Case(
+        "reply-form-fragment",
+        "annotation_reply",
+        get(lambda w: reverse("annotation_reply", args=[w.others.pk]), HX),
+        SIGNED_IN,
+        fragment=True,
+        parent="div",
+    ),
+    Case(
+        "reply-errors",
+        "annotation_reply",
+        post(lambda w: reverse("annotation_reply", args=[w.others.pk]), lambda w: {"body": ""}),
+        SIGNED_IN,
+        status=422,
+    ),
+    Case(
+        "reply-posted-fragment",
+        "annotation_reply",
+        post(lambda w: reverse("annotation_reply", args=[w.others.pk]), lambda w: {"body": "Posted *now*."}, HX),
+        SIGNED_IN,
+        fragment=True,
+        parent="ol",
+    ),
+    Case("following", "following", get(lambda w: reverse("following")), SIGNED_IN),
+    Case(
+        "follow-fragment",
+        "follow",
+        post(lambda w: reverse("follow"), lambda w: {"topic": w.resolved.slug}, HX),
+        SIGNED_IN,
+        fragment=True,
+    ),
+    Case(
+        "followed",
+        "follow",
+        post(lambda w: reverse("follow"), lambda w: {"scenario": w.scenario.ref, "next": "/"}, follow=True),
+        SIGNED_IN,
+    ),
+    Case("notifications", "notifications", get(lambda w: reverse("notifications")), SIGNED_IN),
+    Case(
+        "notification-read-fragment",
+        "notification_read",
+        lambda client, w: client.post(
+            reverse("notification_read", args=[Notification.objects.filter(recipient=w.reader).first().pk]),
+            headers=HX,
+        ),
+        (READER,),
+        fragment=True,
+        parent="ol",
+    ),
+    Case(
+        "notifications-read",
+        "notifications_read",
+        post(lambda w: reverse("notifications_read"), lambda w: {}, follow=True),
+        SIGNED_IN,
+    ),
+    Case("notification-settings", "notification_settings", get(lambda w: reverse("notification_settings")), SIGNED_IN),
+    Case(
+        "notification-settings-errors",
+        "notification_settings",
+        post(lambda w: reverse("notification_settings"), lambda w: {"email_replies": "loud", "move_threshold": "0"}),
+        SIGNED_IN,
+        status=422,
+    ),
+    Case(
+        "notification-feed-reset",
+        "notification_feed_reset",
+        post(lambda w: reverse("notification_feed_reset"), lambda w: {}, follow=True),
+        SIGNED_IN,
+    ),
+    Case(
+        "unsubscribe",
+        "unsubscribe",
+        get(lambda w: reverse("unsubscribe", args=[unsubscribe_token(w.reader, "followed")])),
+    ),
+    Case(
+        "unsubscribed",
+        "unsubscribe",
+        post(lambda w: reverse("unsubscribe", args=[unsubscribe_token(w.reader, "replies")]), lambda w: {}),
+    ),
+    Case("unsubscribe-bad", "unsubscribe", get(lambda w: reverse("unsubscribe", args=["nonsense"])), status=400),
     Case("login", "login", get(lambda w: reverse("login") + "?next=/topics/")),
     Case(
         "login-errors",
@@ -619,6 +713,7 @@ NOT_HTML = {
     "development_feed": "an Atom feed",
     "topic_development_feed": "an Atom feed",
     "topic_history_csv": "CSV",
+    "notification_feed": "an Atom feed",
 }
 
 RUNS = [(case, role) for case in CASES for role in case.roles]

@@ -119,7 +119,18 @@ class AnnotationAdmin(admin.ModelAdmin):
         _with_reason("Restored", "restore", "Restore the selected annotations"),
         _with_reason("Cleared the flags of", "clear_flags", "Clear the flags of the selected annotations"),
     ]
-    readonly_fields = ["author", "state", "moderation_reason", "created_at", "edited_at", "flag_list", "log"]
+    readonly_fields = [
+        "author",
+        "parent",
+        "root",
+        "state",
+        "moderation_reason",
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "flag_list",
+        "log",
+    ]
 
     class Media:
         css = {"all": ["css/admin.css"]}

@@ -60,6 +60,8 @@ class Anchor:
     start: int
     end: int
     href: str
+    # What a highlight shows on hover or focus, and its margin card: "Evidence · ana: first line".
+    preview: str = ""
 
 
 def locate(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
@@ -96,7 +98,8 @@ def render_narrative(text: str, anchors: list[Anchor]) -> SafeString:
     """The narrative as paragraphs, each with its offset in the text, annotated passages highlighted.
 
     Each highlighted run links to the annotation that covers it (the earliest-starting
-    one where passages overlap). Every piece of text is escaped.
+    one where passages overlap) and carries that one's preview and the number of
+    annotations covering it. Every piece of text is escaped.
     """
     html = []
     offset = 0
@@ -128,12 +131,24 @@ def _highlight(paragraph: str, offset: int, anchors: list[Anchor]) -> str:
         active = [a for a in active if clamp(a.end) > left]
         # An empty target where each passage begins, so every annotation can link back to it.
         out += [f'<span id="passage-{a.annotation_id}"></span>' for a in active if a.start - offset == left]
-        piece = escape(paragraph[left:right])
         if not active:
-            out.append(piece)
+            out.append(escape(paragraph[left:right]))
             continue
-        ids = " ".join(str(a.annotation_id) for a in active)
-        out.append(
-            f'<a class="passage" href="{escape(active[0].href)}" data-annotations="{ids}"><mark>{piece}</mark></a>'
-        )
+        out.append(_passage(paragraph[left:right], active))
     return "".join(out)
+
+
+def _passage(words: str, covering: list[Anchor]) -> str:
+    """One highlighted piece: a link to its first annotation, with that one's preview and how many
+    annotations cover it, for the tooltip, the margin and assistive technology. The label keeps
+    the words, since a link's label stands in for its text."""
+    ids = list(dict.fromkeys(a.annotation_id for a in covering))
+    first, count = covering[0], len(ids)
+    what = "annotated passage" if count == 1 else f"{count} annotations"
+    about = f"{what}: {first.preview}" if first.preview else what
+    label = " ".join(words.split()) + f" ({about})"
+    preview = f' data-preview="{escape(first.preview)}"' if first.preview else ""
+    return (
+        f'<a class="passage" aria-label="{escape(label)}"{preview} data-count="{count}" '
+        f'href="{escape(first.href)}" data-annotations="{" ".join(map(str, ids))}"><mark>{escape(words)}</mark></a>'
+    )

@@ -74,12 +74,26 @@ class EditAnnotationForm(forms.ModelForm):
         _offer_kinds(self, user.has_perm("annotations.moderate_annotation"))
 
 
+class ReplyForm(forms.ModelForm):
+    """A reply, or an author's edit of one: its text only (a thread is as public as its annotation)."""
+
+    class Meta:
+        model = Annotation
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        labels = {"body": "Your reply"}
+        help_texts = {"body": "Markdown: *emphasis*, **strong**, [links](https://…)."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{"label_suffix": "", **kwargs})
+
+
 def _offer_kinds(form: forms.ModelForm[Annotation], editor: bool) -> None:
-    """Editor's notes are for editors."""
-    if not editor:
-        field = form.fields["kind"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [c for c in Annotation.Kind.choices if c[0] != Annotation.Kind.EDITORS_NOTE]
+    """Editor's notes are for editors; replies are written as replies."""
+    field = form.fields["kind"]
+    assert isinstance(field, forms.ChoiceField)
+    refused = {Annotation.Kind.REPLY} | ({Annotation.Kind.EDITORS_NOTE} if not editor else set())
+    field.choices = [c for c in Annotation.Kind.choices if c[0] not in refused]
 
 
 class ModerationForm(forms.Form):

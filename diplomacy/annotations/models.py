@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +32,24 @@ class WebLinkField(models.URLField):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
-def _for_everyone() -> Q:
-    return Q(is_public=True, state=Annotation.State.SHOWN)
+def _for_everyone(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}is_public": True, f"{prefix}state": Annotation.State.SHOWN})
+
+
+def shown_to(user, prefix: str = "") -> Q:
+    """The visibility rule of an annotation (reached through `prefix`, e.g. "annotation__"), as
+    conditions on its own row: so that it joins, rather than asks a subquery over every annotation."""
+    if not user.is_authenticated:
+        return _for_everyone(prefix)
+    shown = (
+        Q(**{f"{prefix}is_public": True}) if user.has_perm("annotations.moderate_annotation") else _for_everyone(prefix)
+    )
+    return shown | Q(**{f"{prefix}author": user})
+
+
+def in_view(user, prefix: str = "") -> Q:
+    """`shown_to`, and for a reply, its thread's annotation shown too."""
+    return shown_to(user, prefix) & (Q(**{f"{prefix}root__isnull": True}) | shown_to(user, f"{prefix}root__"))
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -44,12 +60,7 @@ class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Public, shown annotations for everyone; plus, for a user, their own (private or hidden);
         plus, for editors, hidden public ones. Private ones are never shown to anyone but their author."""
-        shown = _for_everyone()
-        if not user.is_authenticated:
-            return self.filter(shown)
-        if user.has_perm("annotations.moderate_annotation"):
-            shown = Q(is_public=True)
-        return self.filter(shown | Q(author=user))
+        return self.filter(shown_to(user))
 
     def concerning(self, user):
         """What a user sees differently from other readers: their own annotations (they may
@@ -66,8 +77,28 @@ class AnnotationQuerySet(models.QuerySet):
         hidden annotations, and for editors the hidden public ones. Nothing for anonymous readers."""
         return self.concerning(user).exclude(_for_everyone())
 
+    def in_view_of(self, user):
+        """What `user` may see, replies included: a reply shows where the annotation that starts
+        its thread shows (a hidden reply shows as hidden in it, with its answers)."""
+        return self.filter(in_view(user))
+
     def public(self):
-        return self.for_everyone().filter(scenario__in=Scenario.objects.published())
+        """What feeds and exports publish: public, shown, not deleted, on published scenarios,
+        and for replies, in threads everyone can see."""
+        return (
+            self.for_everyone()
+            .standing()
+            .filter(Q(root__isnull=True) | _for_everyone("root__"))
+            .filter(scenario__in=Scenario.objects.published())
+        )
+
+    def roots(self):
+        """Annotations, not replies to them."""
+        return self.filter(root__isnull=True)
+
+    def standing(self):
+        """Not deleted: a deleted annotation that has replies stays, as "deleted", to carry them."""
+        return self.filter(deleted_at__isnull=True)
 
     def with_open_flags(self):
         return self.annotate(open_flags=Count("flags", filter=Q(flags__cleared_at__isnull=True)))
@@ -80,12 +111,16 @@ class Annotation(models.Model):
         COUNTERPOINT = "counterpoint", "Counterpoint"
         QUESTION = "question", "Question"
         EDITORS_NOTE = "editors-note", "Editor’s note"
+        REPLY = "reply", "Reply"
 
     class State(models.TextChoices):
         SHOWN = "shown", "Shown"
         HIDDEN = "hidden", "Hidden by an editor"
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="annotations")
+    # A reply answers `parent` (an annotation or a reply) in the thread that `root` starts.
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    root = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="thread_replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
     body = models.TextField(
@@ -101,6 +136,8 @@ class Annotation(models.Model):
     moderation_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Deleted by its author while it had replies: its text is gone, the row stays to carry them.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     # Any change at all, by anyone (an author's edit, an editor's, moderation): what the
     # cached rendering of this annotation is keyed on.
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,6 +147,14 @@ class Annotation(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         permissions = [("moderate_annotation", "Can hide and restore annotations and clear flags")]
+        constraints = [
+            # A reply is in a thread (and answers something in it); an annotation is neither.
+            models.CheckConstraint(
+                condition=Q(kind="reply", root__isnull=False, parent__isnull=False)
+                | (~Q(kind="reply") & Q(root__isnull=True, parent__isnull=True)),
+                name="annotation_reply_in_thread",
+            ),
+        ]
         indexes = [
             # The thread, newest first, with what visibility needs in the index itself (PostgreSQL
             # covers the filter columns; elsewhere it is a plain index on the first three).
@@ -126,6 +171,8 @@ class Annotation(models.Model):
             models.Index(fields=["author", "-created_at"], name="annotation_by_author"),
             # What one reader wrote on one scenario, asked on every page they read.
             models.Index(fields=["author", "scenario"], name="annotation_by_author_scenario"),
+            # A page of the thread asks for the replies of its annotations at once.
+            models.Index(fields=["root", "created_at"], condition=Q(root__isnull=False), name="annotation_replies"),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +203,50 @@ class Annotation(models.Model):
     def is_editors_note(self) -> bool:
         return self.kind == self.Kind.EDITORS_NOTE
 
+    @property
+    def is_reply(self) -> bool:
+        return self.root_id is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def refuses_replies_from(self, user) -> str:
+        """Why `user` may not reply to this (an empty string if they may). Whoever may see a private
+        annotation (its author) may reply to it; nobody replies to what is hidden or deleted."""
+        if self.is_hidden or (self.root is not None and self.root.is_hidden):
+            return "An editor has hidden this annotation: it takes no replies."
+        if self.is_deleted:
+            return "This annotation is deleted: it takes no replies."
+        if not self.is_public and self.author_id != user.pk:
+            return "Only its author may reply to a private annotation."
+        return ""
+
+    def reply(self, *, author, body: str) -> Annotation:
+        """A reply to this annotation or reply, in the same scenario and thread, public as the thread is."""
+        return Annotation.objects.create(
+            scenario_id=self.scenario_id,
+            parent=self,
+            root_id=self.root_id or self.pk,
+            author=author,
+            kind=self.Kind.REPLY,
+            body=body,
+            is_public=self.is_public,
+        )
+
+    def remove(self) -> None:
+        """The author deletes it: gone, unless it has replies, which stay readable under "deleted".
+        A deleted annotation left with no replies goes too."""
+        parent = self.parent
+        if self.replies.exists():
+            self.body = self.quote = self.quote_prefix = self.quote_suffix = self.source_url = ""
+            self.deleted_at = timezone.now()
+            self.save()
+        else:
+            self.delete()
+        if parent is not None and parent.is_deleted and not parent.replies.exists():
+            parent.remove()
+
     def locate(self, narrative: str) -> tuple[int, int] | None:
         return anchoring.locate(narrative, self.quote, self.quote_prefix, self.quote_suffix)
 
@@ -163,7 +254,13 @@ class Annotation(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         self.edited_at = timezone.now()
-        self.save()
+        with transaction.atomic():
+            if not self.is_reply:
+                # A thread is as public as the annotation that starts it (before the save, which
+                # invalidates the thread, so no one caches it half changed).
+                replies = self.thread_replies.exclude(is_public=self.is_public)
+                replies.update(is_public=self.is_public, updated_at=self.edited_at)
+            self.save()
 
     def hide(self, *, by, reason: str) -> None:
         self.state = self.State.HIDDEN

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,6 +32,8 @@ from .anchoring import Anchor, locate, render_narrative
 from .models import Annotation, AnnotationQuerySet, Flag
 
 THREAD_PAGE = 20
+REPLIES_SHOWN = 3  # replies shown under an annotation before "show all"
+DEPTH_SHOWN = 4  # replies deeper than this are indented no further
 EDITORS_NOTES_SHOWN = 20
 HIGHLIGHTS_MAX = 300
 ORDERS = {"newest": ("-created_at", "-pk"), "oldest": ("created_at", "pk")}
@@ -95,10 +99,45 @@ class Item:
     is_public: bool
     is_hidden: bool
     html: str
+    root_id: int | None = None
+    is_deleted: bool = False
+    depth: int = 0
+    # For an annotation: its replies in thread order (each after the one it answers, in the order written).
+    replies: list[Item] = field(default_factory=list)
     mine: bool = False
     flagged_by_me: bool = False
     moderated_by_me: bool = False
     moderation_error: str = ""
+    replying_to: int | None = None  # the reply just posted, kept in view
+
+    @property
+    def is_reply(self) -> bool:
+        return self.root_id is not None
+
+    @property
+    def indent(self) -> int:
+        return min(self.depth, DEPTH_SHOWN)
+
+    @property
+    def replies_shown(self) -> list[Item]:
+        return self.replies[:REPLIES_SHOWN]
+
+    @property
+    def replies_more(self) -> list[Item]:
+        return self.replies[REPLIES_SHOWN:]
+
+    @property
+    def more_open(self) -> bool:
+        """Show every reply at once when the one just posted is among those folded away."""
+        return any(reply.pk == self.replying_to for reply in self.replies_more)
+
+    @property
+    def takes_replies(self) -> bool:
+        return not (self.is_hidden or self.is_deleted)
+
+    @property
+    def everything(self) -> list[Item]:
+        return [self, *self.replies]
 
     @property
     def content(self) -> SafeString:
@@ -130,13 +169,67 @@ def render_items(request: HttpRequest, annotations: Iterable[Annotation], narrat
     pieces = [((a.pk, a.updated_at.isoformat()), build(a)) for a in annotations]
     rendered = fragments(request, "annotation", [EDITORIAL], pieces)
     return [
-        Item(a.pk, a.author_id, a.kind, a.is_public, a.is_hidden, html)
+        Item(a.pk, a.author_id, a.kind, a.is_public, a.is_hidden, html, a.root_id, a.is_deleted)
         for a, html in zip(annotations, rendered, strict=True)
     ]
 
 
 def render_item(request: HttpRequest, annotation: Annotation, narrative: str) -> Item:
     return render_items(request, [annotation], narrative)[0]
+
+
+def with_replies(request: HttpRequest, items: list[Item], seen: AnnotationQuerySet, narrative: str) -> list[Item]:
+    """Give each annotation its replies in thread order: depth first, each reply's answers after
+    it, in the order written. A reply `seen` does not hold (hidden by an editor) shows as hidden
+    where something under it is seen, and not at all otherwise. Two queries for all the annotations."""
+    roots = [item for item in items if not item.is_reply]
+    if not roots:
+        return items
+    pks = [item.pk for item in roots]
+    everything = Annotation.objects.filter(root__in=pks).order_by("created_at", "pk").values_list("pk", "parent")
+    shown = seen.filter(root__in=pks).select_related("author").order_by("created_at", "pk")
+    rendered = {item.pk: item for item in render_items(request, list(shown), narrative)}
+    children: dict[int, list[int]] = {}
+    for pk, parent in everything:
+        children.setdefault(parent, []).append(pk)
+
+    def walk(root: int, parent: int, depth: int) -> list[Item]:
+        out = []
+        for pk in children.get(parent, []):
+            below = walk(root, pk, depth + 1)
+            item = rendered.get(pk) or (_out_of_view(pk, root) if below else None)
+            if item is not None:
+                item.depth = depth
+                out += [item, *below]
+        return out
+
+    for root in roots:
+        root.replies = walk(root.pk, root.pk, 1)
+    return items
+
+
+def _out_of_view(pk: int, root: int) -> Item:
+    """A reply this reader may not see, standing for its place in the thread: its answers show below it."""
+    html = '<p class="hidden-note">Hidden by an editor.</p>'
+    return Item(pk, 0, Annotation.Kind.REPLY, True, True, html, root_id=root, is_deleted=True)
+
+
+def thread_item(request: HttpRequest, annotation: Annotation, replying_to: int | None = None) -> Item:
+    """One annotation as this reader sees it in the thread, with its replies and their controls
+    (a reply alone, when asked for one)."""
+    narrative = annotation.scenario.narrative
+    item = render_item(request, annotation, narrative)
+    seen = Annotation.objects.visible_to(request.user).filter(scenario_id=annotation.scenario_id)
+    with_replies(request, [item], seen, narrative)
+    item.replying_to = replying_to
+    if request.user.is_authenticated:
+        others = [i.pk for i in item.everything if i.author_id != request.user.pk]
+        flagged = set(
+            Flag.objects.filter(user=request.user, annotation__in=others).values_list("annotation_id", flat=True)
+        )
+        for each in item.everything:
+            each.lay_over(request.user, flagged)
+    return item
 
 
 @dataclass
@@ -160,7 +253,8 @@ class Page:
 
     @property
     def shown(self) -> list[Item]:
-        return self.editors_notes + self.items
+        """Every annotation and reply on the page."""
+        return [each for item in self.editors_notes + self.items for each in item.everything]
 
 
 @dataclass
@@ -187,24 +281,28 @@ class ScenarioAnnotations:
         self.shared = fragment(request, "annotations", self.scopes, self._build_shared, scenario.pk)
         # Unordered, so that the database looks them up by reader rather than walk the whole thread.
         concerning = Annotation.objects.concerning(self.user).filter(scenario=scenario).order_by()
-        rows = concerning.values_list("created_at", "pk", "is_public", "state", "quote", "quote_prefix", "quote_suffix")
-        # Seen by this reader only, newest first: their private or hidden annotations, and for editors the hidden ones.
+        rows = concerning.values_list("created_at", "is_public", "state", "root", "deleted_at", *ANCHOR_FIELDS)
+        # Seen by this reader only, newest first: their private or hidden annotations (not replies,
+        # which show in their threads), and for editors the hidden ones.
+        unshared = [row for row in rows if not (row[1] and row[2] == Annotation.State.SHOWN)]
         self.own = [
-            (pk, quote, prefix, suffix)
-            for _, pk, public, state, quote, prefix, suffix in sorted(rows, reverse=True)
-            if not (public and state == Annotation.State.SHOWN)
+            anchor
+            for _, _, _, root, deleted, *anchor in sorted(unshared, key=lambda row: row[:1] + row[5:6], reverse=True)
+            if root is None and deleted is None
         ]
+        # Whether this reader's thread differs from everyone's (their private or hidden replies count too).
+        self.sees_more = bool(unshared)
         self.wrote_or_moderates = bool(rows) or self.user.has_perm("annotations.moderate_annotation")
 
     def _build_shared(self) -> _Shared:
-        everyone = Annotation.objects.for_everyone().filter(scenario=self.scenario)
+        everyone = Annotation.objects.for_everyone().roots().standing().filter(scenario=self.scenario)
         quoted = everyone.exclude(quote="").order_by("-created_at")[:HIGHLIGHTS_MAX]
-        anchors = _anchors(quoted.values_list("pk", "quote", "quote_prefix", "quote_suffix"), self.scenario)
+        anchors = _anchors(quoted.values_list(*ANCHOR_FIELDS), self.scenario)
         html = render_narrative(self.scenario.narrative, anchors)
         # Plain tuples and a str in the cache, so that a deploy changing Anchor can't break unpickling.
         return _Shared(
             count=everyone.count(),
-            anchors=[(a.annotation_id, a.start, a.end, a.href) for a in anchors],
+            anchors=[(a.annotation_id, a.start, a.end, a.href, a.preview) for a in anchors],
             narrative_html=str(html),
         )
 
@@ -244,7 +342,7 @@ class ScenarioAnnotations:
         """One page of the thread, with this reader's own annotations and controls."""
         page = (
             self._build_page(Annotation.objects.visible_to(self.user), params)
-            if self.own
+            if self.sees_more
             else self._shared_page(params)
         )
         if self.user.is_authenticated:
@@ -261,40 +359,56 @@ class ScenarioAnnotations:
         return fragment(self.request, "thread", self.scopes, build, self.scenario.pk, *params.parts)
 
     def _build_page(self, annotations: AnnotationQuerySet, params: Params) -> Page:
-        visible = annotations.filter(scenario=self.scenario).select_related("author")
+        seen = annotations.filter(scenario=self.scenario)
+        visible = seen.roots().select_related("author")
         notes = visible.filter(kind=Annotation.Kind.EDITORS_NOTE).order_by("-created_at")[:EDITORS_NOTES_SHOWN]
         others = visible.exclude(kind=Annotation.Kind.EDITORS_NOTE)
         if params.kind:
             others = others.filter(kind=params.kind)
         page = Paginator(others.order_by(*ORDERS[params.order]), THREAD_PAGE).get_page(params.page)
         narrative = self.scenario.narrative
+        items = render_items(self.request, [*notes, *page], narrative)
+        with_replies(self.request, items, seen, narrative)
         return Page(
             params=params,
-            editors_notes=render_items(self.request, notes, narrative),
-            items=render_items(self.request, page, narrative),
+            editors_notes=items[: len(notes)],
+            items=items[len(notes) :],
             number=page.number,
             has_previous=page.has_previous(),
             has_next=page.has_next(),
         )
 
 
-def _anchors(rows: Iterable[tuple[int, str, str, str]], scenario: Scenario) -> list[Anchor]:
-    """Where the first HIGHLIGHTS_MAX quoting annotations of these (pk, quote, prefix, suffix)
-    rows, newest first, stand in the narrative."""
+ANCHOR_FIELDS = ("pk", "quote", "quote_prefix", "quote_suffix", "kind", "author__username", "body_html")
+
+
+def _anchors(rows: Iterable[tuple[Any, ...]], scenario: Scenario) -> list[Anchor]:
+    """Where the first HIGHLIGHTS_MAX quoting annotations of these rows (ANCHOR_FIELDS), newest
+    first, stand in the narrative, each with its preview."""
     anchors = []
-    for pk, quote, prefix, suffix in [row for row in rows if row[1]][:HIGHLIGHTS_MAX]:
+    for pk, quote, prefix, suffix, kind, author, body in [row for row in rows if row[1]][:HIGHLIGHTS_MAX]:
         found = locate(scenario.narrative, quote, prefix, suffix)
         if found:
-            anchors.append(Anchor(pk, *found, reverse("annotation", kwargs={"pk": pk})))
+            preview = f"{Annotation.Kind(kind).label} · {author}: {first_line(unescape(strip_tags(body)))}"
+            anchors.append(Anchor(pk, *found, reverse("annotation", kwargs={"pk": pk}), preview))
     return anchors
+
+
+def first_line(text: str, limit: int = 140) -> str:
+    """The first line of a text, cut to `limit` characters."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def page_of(user: Any, annotation: Annotation) -> int:
     """The page of the scenario's thread (newest first) that shows this annotation."""
+    if annotation.root is not None:
+        return page_of(user, annotation.root)
     if annotation.kind == Annotation.Kind.EDITORS_NOTE:
         return 1
     newer = (
         Annotation.objects.visible_to(user)
+        .roots()
         .filter(scenario=annotation.scenario_id)
         .exclude(kind=Annotation.Kind.EDITORS_NOTE)
         .filter(Q(created_at__gt=annotation.created_at) | Q(created_at=annotation.created_at, pk__gt=annotation.pk))

@@ -13,15 +13,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from diplomacy.core.cache import cached_page
 from diplomacy.core.htmx import wants_fragment
 from diplomacy.scenarios.models import Scenario
 
-from .forms import AnnotationForm, EditAnnotationForm, ModerationForm
-from .models import Annotation, Flag
-from .thread import Item, Params, ScenarioAnnotations, page_of, render_item, shows
+from .forms import AnnotationForm, EditAnnotationForm, ModerationForm, ReplyForm
+from .models import Annotation
+from .thread import Item, Params, ScenarioAnnotations, page_of, render_item, shows, thread_item
 
 SCENARIO_TEMPLATE = "scenarios/scenario.html"
 
@@ -51,34 +51,35 @@ def scenario_annotations(request: HttpRequest, topic: str, scenario: str) -> Htt
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Annotation:
+    """An annotation or reply this reader may see (a reply only where its thread shows); else 404."""
     return get_object_or_404(
-        Annotation.objects.visible_to(request.user)
+        Annotation.objects.in_view_of(request.user)
         .filter(scenario__in=Scenario.objects.visible_to(request.user))
-        .select_related("scenario__topic", "author"),
+        .select_related("scenario__topic", "author", "root"),
         pk=pk,
     )
 
 
 def _own_or_403(request: HttpRequest, pk: int) -> Annotation:
-    """The user's own annotation. Someone else's answers 403 if they can see it, 404 if not."""
-    annotation = _visible_or_404(request, pk)
-    if annotation.author_id != request.user.pk:
+    """The user's own annotation (theirs to change even where its thread is hidden). Someone else's
+    answers 403 if they can see it, 404 if not."""
+    own = Annotation.objects.filter(author_id=request.user.pk).select_related("scenario__topic", "author", "root")
+    annotation = own.filter(pk=pk).first()
+    if annotation is None:
+        _visible_or_404(request, pk)
         raise PermissionDenied("Only its author can change an annotation.")
     return annotation
 
 
 def _render_annotation(
-    request: HttpRequest, annotation: Annotation, status: int = 200, error: str = ""
+    request: HttpRequest, annotation: Annotation, status: int = 200, error: str = "", replying_to: int | None = None
 ) -> HttpResponse:
-    item = render_item(request, annotation, annotation.scenario.narrative)
-    if request.user.is_authenticated:
-        item.lay_over(
-            request.user,
-            set(Flag.objects.filter(annotation=annotation, user=request.user).values_list("annotation_id", flat=True)),
-        )
+    """An annotation with its replies (or one reply) as this reader sees it in the thread, for htmx."""
+    item = thread_item(request, annotation, replying_to)
     item.moderation_error = error
     context = {"item": item, "scenario": annotation.scenario}
-    return render(request, f"{SCENARIO_TEMPLATE}#annotation", context, status=status)
+    partial = "reply" if annotation.is_reply else "annotation"
+    return render(request, f"{SCENARIO_TEMPLATE}#{partial}", context, status=status)
 
 
 @require_safe
@@ -99,11 +100,7 @@ def annotation_create(request: HttpRequest, topic: str, scenario: str) -> HttpRe
         return HttpResponseClientRedirect(login) if wants_fragment(request) else redirect(login)
     form = AnnotationForm(request.POST, scenario=scenario_obj, user=request.user)
     if Annotation.posted_too_often(request.user):
-        form.add_error(
-            None,
-            f"You have posted {settings.ANNOTATION_RATE_LIMIT} annotations in the last minute. Please wait a moment, "
-            "then send this one again: your text is still here.",
-        )
+        form.add_error(None, _too_often())
         return _render_form(request, scenario_obj, form, status=429)
     if not form.is_valid():
         return _render_form(request, scenario_obj, form, status=422)
@@ -138,21 +135,74 @@ def _render_form(request: HttpRequest, scenario: Scenario, form: AnnotationForm,
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def annotation_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the form to reply to an annotation or a reply; POST: the reply, shown in its thread."""
+    parent = _visible_or_404(request, pk)
+    if refusal := parent.refuses_replies_from(request.user):
+        raise PermissionDenied(refusal)
+    form = ReplyForm(request.POST or None, auto_id=f"id_reply{parent.pk}_%s")
+    status = 200
+    if request.method == "POST":
+        if Annotation.posted_too_often(request.user):
+            form.add_error(None, _too_often())
+            status = 429
+        elif form.is_valid():
+            return _replied(request, parent.reply(author=request.user, body=form.cleaned_data["body"]))
+        else:
+            status = 422
+    context = {"parent": parent, "scenario": parent.scenario, "reply_form": form}
+    template = f"{SCENARIO_TEMPLATE}#reply-form" if wants_fragment(request) else "annotations/reply_page.html"
+    return render(request, template, context, status=status)
+
+
+def _replied(request: HttpRequest, reply: Annotation) -> HttpResponse:
+    """The thread the reply joined, with the reply in view (htmx), or its permalink."""
+    if not wants_fragment(request):
+        messages.success(request, "Your reply is posted.")
+        return redirect(reply)
+    root = Annotation.objects.select_related("scenario__topic", "author").get(pk=reply.root_id)
+    response = _render_annotation(request, root, replying_to=reply.pk)
+    return reswap(retarget(response, f"#annotation-{root.pk}"), "outerHTML")
+
+
+def _too_often() -> str:
+    return (
+        f"You have posted {settings.ANNOTATION_RATE_LIMIT} annotations and replies in the last minute. Please wait "
+        "a moment, then send this again: your text is still here."
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _own_or_403(request, pk)
-    form = EditAnnotationForm(
-        request.POST or None, instance=annotation, user=request.user, auto_id=f"id_edit{annotation.pk}_%s"
-    )
+    if annotation.is_deleted:
+        raise Http404("This annotation is deleted.")
+    form_class = ReplyForm if annotation.is_reply else EditAnnotationForm
+    extra = {} if annotation.is_reply else {"user": request.user}
+    form = form_class(request.POST or None, instance=annotation, auto_id=f"id_edit{annotation.pk}_%s", **extra)
     if request.method == "POST" and form.is_valid():
         annotation.edit(**form.cleaned_data)
         if wants_fragment(request):
-            return _render_annotation(request, annotation)
+            return _edited(request, annotation)
         messages.success(request, "Your annotation is updated.")
         return redirect(annotation)
     status = 422 if request.method == "POST" else 200
     context = {"annotation": annotation, "scenario": annotation.scenario, "edit_form": form}
     template = f"{SCENARIO_TEMPLATE}#annotation-edit" if wants_fragment(request) else "annotations/edit_page.html"
     return render(request, template, context, status=status)
+
+
+def _edited(request: HttpRequest, annotation: Annotation) -> HttpResponse:
+    """The edited annotation, and the narrative again: its highlight's preview shows the new text
+    (and a private one's highlight goes for others, public again comes back)."""
+    response = _render_annotation(request, annotation)
+    if annotation.is_reply:
+        return response
+    narrative = ScenarioAnnotations(request, annotation.scenario).narrative_html
+    oob = render(request, f"{SCENARIO_TEMPLATE}#narrative", {"narrative_html": narrative, "oob": True})
+    response.content += oob.content
+    return response
 
 
 @login_required
@@ -165,13 +215,22 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "annotations/delete_page.html", {"annotation": annotation, "scenario": scenario, "item": item}
         )
-    annotation.delete()
+    root_pk = annotation.root_id or annotation.pk
+    annotation.remove()
     if not wants_fragment(request):
         messages.success(request, "Your annotation is deleted.")
         return redirect(f"{scenario.get_absolute_url()}#annotations")
     annotations = ScenarioAnnotations(request, scenario)
-    context = {"annotation_count": annotations.count, "narrative_html": annotations.narrative_html}
-    return render(request, "annotations/deleted.html", context)
+    # What is left of the thread (a deleted annotation still carrying replies), or nothing.
+    root = Annotation.objects.select_related("scenario__topic", "author").filter(pk=root_pk).first()
+    context = {
+        "annotation_count": annotations.count,
+        "narrative_html": annotations.narrative_html,
+        "item": thread_item(request, root) if root else None,
+        "scenario": scenario,
+    }
+    # Retargeted at the thread's annotation: shown again as it now is, or (all of it gone) removed.
+    return reswap(retarget(render(request, "annotations/deleted.html", context), f"#annotation-{root_pk}"), "outerHTML")
 
 
 @login_required
@@ -208,8 +267,10 @@ def annotation_moderate(request: HttpRequest, pk: int, action: str) -> HttpRespo
 @login_required
 @require_safe
 def my_annotations(request: HttpRequest) -> HttpResponse:
-    annotations = Annotation.objects.filter(author_id=request.user.pk).select_related(
-        "scenario__topic", "scenario__outcome"
+    annotations = (
+        Annotation.objects.filter(author_id=request.user.pk)
+        .standing()
+        .select_related("scenario__topic", "scenario__outcome")
     )
     page = Paginator(annotations, 30).get_page(request.GET.get("page"))
     return render(request, "annotations/mine.html", {"page": page})

@@ -49,8 +49,22 @@ def _fields(model: type[models.Model]) -> list[str]:
     return [name for name in names if name not in SKIPPED_FIELDS.get(model, set())]
 
 
+def _public_annotations() -> models.QuerySet[Annotation]:
+    """Public, shown annotations, and the replies in threads everyone can see (every reply with
+    the one it answers, so the export loads back whole)."""
+    everyone = Annotation.objects.for_everyone()
+    kept = set(everyone.filter(parent__isnull=True).values_list("pk", flat=True))
+    dropped = []
+    for pk, parent in everyone.filter(parent__isnull=False).order_by("created_at", "pk").values_list("pk", "parent"):
+        if parent in kept:
+            kept.add(pk)
+        else:
+            dropped.append(pk)
+    return everyone.exclude(pk__in=dropped)
+
+
 def _querysets() -> dict[type[models.Model], models.QuerySet[Any]]:
-    public = Annotation.objects.for_everyone()
+    public = _public_annotations()
     named = models.Q(pk__in=public.values("author")) | models.Q(pk__in=Revision.objects.values("editor"))
     querysets: dict[type[models.Model], models.QuerySet[Any]] = {
         model: model._default_manager.order_by("pk") for model in MODELS

@@ -12,7 +12,7 @@ from diplomacy.core.site import site_url
 # hashed static file cost about 50 µs each, some 0.9 ms a page for these eighteen: more than
 # the rest of the frame. They are the same for every request, so they are found once a process.
 LINKED = [
-    "home", "topics", "developments", "explore", "scores", "my_annotations", "my_estimates", "logout", "login",
+    "home", "topics", "developments", "explore", "scores", "my_annotations", "my_estimates", "notifications", "logout", "login",
     "signup", "development_feed", "scenario_feed", "annotation_feed",
 ]  # fmt: skip
 ASSETS = {

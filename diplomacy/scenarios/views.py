@@ -29,6 +29,7 @@ from diplomacy.forecasts.community import SHOWN_FROM
 from diplomacy.forecasts.forms import EstimateForm
 from diplomacy.forecasts.models import Community
 from diplomacy.forecasts.panel import Estimating, panel_html
+from diplomacy.notifications.models import follow_state
 from diplomacy.timeline.history import signpost_tally, signposts_with_marks, topic_history
 from diplomacy.timeline.models import Development, Estimate
 
@@ -201,7 +202,10 @@ def topic_response(
     page = fragment(request, "topic", _topic_shows(topic), lambda: _topic_page(topic, visibility), visibility)
     if page is None:
         return _redirect_renamed(request, topic)
-    context = page | {"estimate": panel_html(request, page["estimating"], form)}
+    context = page | {
+        "estimate": panel_html(request, page["estimating"], form),
+        "follow": follow_state(request.user, topic=page["topic"]),
+    }
     return render(request, "scenarios/topic.html", context, status=status)
 
 
@@ -210,7 +214,12 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
     topic = Topic.objects.visible(visibility).filter(slug=slug).prefetch_related("sources").first()
     if topic is None:
         return None
-    public_annotations = Q(annotations__is_public=True, annotations__state=Annotation.State.SHOWN)
+    public_annotations = Q(
+        annotations__is_public=True,
+        annotations__state=Annotation.State.SHOWN,
+        annotations__root__isnull=True,
+        annotations__deleted_at__isnull=True,
+    )
     scenarios = list(
         _scenarios_with_outcome(Scenario.objects.visible(visibility).filter(topic=topic))
         .annotate(annotation_count=Count("annotations", filter=public_annotations))
@@ -263,6 +272,7 @@ def scenario_detail(request: HttpRequest, topic: str, scenario: str) -> HttpResp
         "thread_html": annotations.thread_html(Params.from_query(request.GET)),
         "narrative_html": annotations.narrative_html,
         "annotation_count": annotations.count,
+        "follow": follow_state(request.user, scenario=scenario_obj),
         "form": AnnotationForm(scenario=scenario_obj, user=request.user) if request.user.is_authenticated else None,
     }
     return render(request, "scenarios/scenario.html", context)

@@ -55,7 +55,8 @@
     var end = offsetOf(range.endContainer, range.endOffset);
     var words = selection.toString().trim();
     if (start === null || end === null || end <= start || !words) return null;
-    return { words: words, start: start, end: end, rect: range.getBoundingClientRect() };
+    var rect = range.getBoundingClientRect();
+    return { words: words, start: start, end: end, rect: rect, top: window.scrollY + rect.top };
   }
 
   function update() {
@@ -78,7 +79,10 @@
       if (input) input.value = fields[name];
     });
     button.hidden = true;
-    form.scrollIntoView({ behavior: "smooth", block: "start" });
+    // On a wide screen margin.js opens the form beside the words (and cancels this event);
+    // otherwise the form is where it always is, below the text.
+    var opened = new CustomEvent("annotate:open", { cancelable: true, detail: { top: pending.top } });
+    if (document.dispatchEvent(opened)) form.scrollIntoView({ behavior: "smooth", block: "start" });
     var body = form.querySelector('[name="body"]');
     if (body) body.focus({ preventScroll: true });
   });

@@ -1,5 +1,7 @@
 """Anchored quotes are found again, and the narrative is drawn with escaped, linked highlights."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -47,7 +49,7 @@ def test_highlights_link_to_their_annotation_and_are_linked_back_to():
     start, end = locate(TEXT, "agree to disagree")
     html = render_narrative(TEXT, [Anchor(7, start, end, "#annotation-7")])
     assert '<span id="passage-7"></span>' in html
-    assert '<a class="passage" href="#annotation-7" data-annotations="7"><mark>agree to disagree</mark></a>' in html
+    assert 'href="#annotation-7" data-annotations="7"><mark>agree to disagree</mark></a>' in html
 
 
 def test_overlapping_highlights_keep_every_annotation_reachable():
@@ -68,6 +70,64 @@ def test_the_narrative_is_escaped():
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert 'href="#a&quot;onmouseover=&quot;x"' in html
+
+
+def _passages(html: str) -> list[dict[str, str]]:
+    """Each highlighted piece's attributes, with its words as "words"."""
+    pattern = r'<a class="passage" ([^>]*)><mark>(.*?)</mark></a>'
+    return [
+        dict(re.findall(r'([a-z-]+)="([^"]*)"', attributes), words=words)
+        for attributes, words in re.findall(pattern, html)
+    ]
+
+
+def test_a_highlight_carries_its_annotations_preview_and_count():
+    start, end = locate(TEXT, "agree to disagree")
+    html = render_narrative(TEXT, [Anchor(7, start, end, "#annotation-7", "Evidence · ana: a treaty says so")])
+    [passage] = _passages(html)
+    assert passage["data-preview"] == "Evidence · ana: a treaty says so"
+    assert passage["data-count"] == "1"
+    assert passage["aria-label"] == "agree to disagree (annotated passage: Evidence · ana: a treaty says so)"
+
+
+def test_overlapping_highlights_count_the_annotations_covering_each_piece():
+    anchors = [
+        Anchor(1, 0, 15, "#annotation-1", "Note · ana: first"),
+        Anchor(2, 10, 30, "#annotation-2", "Question · bo: second"),
+        Anchor(3, 4, 12, "#annotation-3", "Evidence · cy: third"),
+    ]
+    passages = _passages(render_narrative(TEXT, anchors))
+    assert [(p["words"], p["data-annotations"], p["data-count"]) for p in passages] == [
+        ("The ", "1", "1"),
+        ("talks ", "1 3", "2"),
+        ("op", "1 3 2", "3"),
+        ("en.", "1 2", "2"),
+        (" Both sides agr", "2", "1"),
+    ]
+    # The earliest-starting annotation speaks for each piece.
+    assert [p["data-preview"] for p in passages] == ["Note · ana: first"] * 4 + ["Question · bo: second"]
+    assert passages[2]["aria-label"] == "op (3 annotations: Note · ana: first)"
+
+
+def test_a_highlight_across_paragraphs_counts_its_annotation_once_in_each():
+    passages = _passages(render_narrative(TEXT, [Anchor(3, 40, 60, "#annotation-3", "Note · ana: x")]))
+    assert [p["data-count"] for p in passages] == ["1", "1"]
+
+
+def test_a_highlight_without_a_preview_has_no_empty_tooltip():
+    [passage] = _passages(render_narrative(TEXT, [Anchor(4, 0, 9, "#annotation-4")]))
+    assert "data-preview" not in passage
+    assert passage["aria-label"] == "The talks (annotated passage)"
+
+
+def test_a_preview_cannot_break_out_of_its_attributes():
+    payload = '"><script>alert(1)</script><img src=x onerror="alert(2)'
+    html = render_narrative(TEXT, [Anchor(5, 0, 9, "#annotation-5", f"Note · {payload}: {payload}")])
+    assert "<script>" not in html and "<img" not in html
+    [passage] = _passages(html)
+    assert passage["data-preview"].startswith("Note · &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img")
+    assert passage["aria-label"].startswith("The talks (annotated passage: Note · &quot;&gt;&lt;script&gt;")
+    assert set(passage) == {"aria-label", "data-preview", "data-count", "href", "data-annotations", "words"}
 
 
 # What a reader quoted: the browser says where the words are, the server keeps the text around them.

@@ -106,7 +106,7 @@ def test_posting_more_than_20_a_minute_is_refused_kindly_and_keeps_the_text(clie
     client.force_login(contributor)
     response = post(client, scenario, body="The twenty-first.")
     assert response.status_code == 429
-    assert "You have posted 20 annotations in the last minute" in response.text
+    assert "You have posted 20 annotations and replies in the last minute" in response.text
     assert "The twenty-first.</textarea>" in response.text
     assert Annotation.objects.count() == 20
 
