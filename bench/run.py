@@ -14,7 +14,10 @@ first given a 1,000-annotation public thread. Estimates are saved by the BENCH_U
 readers, each request the next reader's on an open topic drawn at random (on PostgreSQL the demo
 topics, about 1,000 readers each), with the server's rate limit raised so that none is refused.
 The what-if row asks for the measured topic's what-if page, each request a fresh combination of
-three or more of its forces (bench/whatif.lua): never one the app caches.
+three or more of its forces (bench/whatif.lua): never one the app caches. Replies are posted by
+the same readers, each request the next reader's, to a public annotation of the posts' scenario
+drawn at random (bench/reply.lua; on SQLite the scenario is first given REPLY_TARGETS public
+annotations), with the server's annotation rate limit raised so that none is refused.
 Printed, and written to bench/results/<db>.md. Only loopback is ever targeted, and every run is
 bounded in time.
 """
@@ -26,6 +29,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -73,6 +77,14 @@ ESTIMATE_SCRIPT = ROOT / "bench" / "estimate.lua"
 WHATIF_SCRIPT = ROOT / "bench" / "whatif.lua"
 # The server's DIPLOMACY_ESTIMATE_RATE_LIMIT: each benchmark reader saves far more than 5 a minute.
 ESTIMATE_RATE_LIMIT = 1_000_000
+# Replies go to the public, shown annotations (not replies) of the posts' scenario, at most this
+# many of them (on SQLite, as many are added first): readers and annotations both rotate.
+REPLY_TARGETS = 200
+REPLY_SCRIPT = ROOT / "bench" / "reply.lua"
+REPLY_BODY = urlencode({"body": "Benchmark reply: *agreed*, with [a source](https://example.org/)."})
+# The server's DIPLOMACY_ANNOTATION_RATE_LIMIT (20 a minute): the readers rotate, but a burst of
+# posts and replies must never be refused (wrk would count it an error, and it is not what is measured).
+ANNOTATION_RATE_LIMIT = 1_000_000
 
 # Budgets from the performance issues: (row, kind, limit). "ratio" is a share of /healthz at
 # --connections, "p95" a latency at --latency-connections, "nginx" the anonymous topic page
@@ -97,6 +109,7 @@ PG_BUDGETS = [
     ("explorer, filtered", "p95", 150),
     ("explorer, text search", "p95", 150),
     ("post an annotation", "p95", 100),
+    ("post a reply", "p95", 100),
     ("save an estimate", "p95", 100),
     ("what-if, a fresh combination", "ratio", 0.30),
     ("topic (anonymous) through nginx", "nginx", 5.0),
@@ -110,6 +123,16 @@ class Endpoint(NamedTuple):
     body: str = ""  # posted when given
     targets: Path | None = None  # estimate.lua's "<path> <body>" lines: each request one of them, at random
     factors: str = ""  # whatif.lua's factor slugs, in order: each request a fresh combination of them
+    replies: Path | None = None  # reply.lua's "/annotations/<pk>/reply/" lines: each request one of them, at random
+
+
+class Replying(NamedTuple):
+    """Where the benchmark posts replies: a file of reply addresses, one of them, how many, on which scenario."""
+
+    targets: Path
+    first: str
+    annotations: int
+    scenario: str
 
 
 class Estimating(NamedTuple):
@@ -175,9 +198,12 @@ def main() -> int:
     ):
         estimating = _estimating(env, args.db, Path(scratch) / "estimates.txt")
         _try_estimate(args.port, estimating, signed_in[0])
-        rows = _measure(args, env, sessions, estimating)
+        replying = _replying(env, args.db, Path(scratch) / "replies.txt") if _chosen(args, "post a reply") else None
+        if replying:
+            _try_reply(args.port, replying, signed_in[0])
+        rows = _measure(args, env, sessions, estimating, replying)
         latency_args = argparse.Namespace(**{**vars(args), "connections": args.latency_connections})
-        latency_rows = _measure(latency_args, env, sessions, estimating, warm_up=False)
+        latency_rows = _measure(latency_args, env, sessions, estimating, replying, warm_up=False)
         nginx_rows = _measure_nginx(args, topic) if use_nginx else []
         rss = _worker_rss_mb(server.process.pid)
     report = _report(args, rows, latency_rows, nginx_rows, rss)
@@ -194,7 +220,11 @@ def _chosen(args, name: str) -> bool:
 
 def _environment(args) -> dict[str, str]:
     database_url = f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}" if args.db == "sqlite" else args.database_url
-    extra = {"DJANGO_LOG_LEVEL": "WARNING", "DIPLOMACY_ESTIMATE_RATE_LIMIT": str(ESTIMATE_RATE_LIMIT)}
+    extra = {
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DIPLOMACY_ESTIMATE_RATE_LIMIT": str(ESTIMATE_RATE_LIMIT),
+        "DIPLOMACY_ANNOTATION_RATE_LIMIT": str(ANNOTATION_RATE_LIMIT),
+    }
     if args.redis:
         extra["REDIS_URL"] = "redis://127.0.0.1:6379/3"
     return environment(database_url, **extra)
@@ -281,6 +311,36 @@ def _estimating(env, db: str, path: Path) -> Estimating:
     return Estimating(path, lines[0][0], lines[0][1], len(found["targets"]), round(found["readers"]))
 
 
+REPLY_TARGETS_SCRIPT = """
+from django.urls import reverse
+from diplomacy.annotations.models import Annotation
+rows = Annotation.objects.filter(scenario__topic__slug={topic!r}, scenario__slug={slug!r}).roots().for_everyone()
+pks = rows.standing().order_by("-created_at", "-pk").values_list("pk", flat=True)[:{count}]
+print("\\n".join(reverse("annotation_reply", kwargs={{"pk": pk}}) for pk in pks))
+"""
+
+
+def _replying(env, db: str, path: Path) -> Replying:
+    """Up to REPLY_TARGETS public annotations of the posts' scenario to reply to (on SQLite, whose
+    seeds have few there, as many are added first), written as reply.lua reads them."""
+    scenario = (SQLITE_POSTS if db == "sqlite" else PG_POSTS).removesuffix("annotations/")
+    topic_slug, slug = scenario.strip("/").split("/")[1:3]
+    if db == "sqlite":
+        _add_thread(env, scenario, REPLY_TARGETS)
+    found = django(env, REPLY_TARGETS_SCRIPT.format(topic=topic_slug, slug=slug, count=REPLY_TARGETS)).split()
+    if not found:
+        raise SystemExit(f"bench: no public annotation on {scenario} to reply to")
+    path.write_text("".join(f"{address}\n" for address in found))
+    return Replying(path, found[0], len(found), scenario)
+
+
+def _try_reply(port: int, replying: Replying, session) -> None:
+    """One reply before measuring: wrk counts a refusal as an error, but not why."""
+    answer = request(port, "POST", replying.first, REPLY_BODY, session=session)
+    if answer.status != 302 or not re.search(r"/annotations/\d+/$", answer.header("location")):
+        raise SystemExit(f"bench: replying on {replying.first} answered {answer.status}:\n{answer.text[:2000]}")
+
+
 FACTORS_SCRIPT = """
 from diplomacy.scenarios.models import Factor
 acting = Factor.objects.filter(influences__scenario__topic__slug={topic!r}, influences__scenario__is_published=True)
@@ -314,6 +374,7 @@ def _wrk(
     post_body: str = "",
     targets: Path | None = None,
     factors: str = "",
+    replies: Path | None = None,
     duration: float | None = None,
 ) -> dict:
     extra = {}
@@ -328,11 +389,16 @@ def _wrk(
     if factors:
         extra["BENCH_FACTORS"] = factors
         options["script"] = WHATIF_SCRIPT
+    if replies:
+        extra["BENCH_REPLY_TARGETS"] = str(replies)
+        options["script"] = REPLY_SCRIPT
     url = f"http://127.0.0.1:{port or args.port}{path}"
     return wrk(url, duration=duration or args.duration, connections=args.connections, env=extra, **options)
 
 
-def _measure(args, env, sessions: Path, estimating: Estimating, warm_up: bool = True) -> list[tuple[str, str, dict]]:
+def _measure(
+    args, env, sessions: Path, estimating: Estimating, replying: Replying | None, warm_up: bool = True
+) -> list[tuple[str, str, dict]]:
     topic, scenario = SQLITE_PAGES if args.db == "sqlite" else PG_PAGES
     posts = SQLITE_POSTS if args.db == "sqlite" else PG_POSTS
     endpoints = [
@@ -346,6 +412,13 @@ def _measure(args, env, sessions: Path, estimating: Estimating, warm_up: bool = 
         Endpoint("explorer, filtered", "/scenarios/?outcome=no-agreement&min=20&sort=likelihood"),
         Endpoint("explorer, text search", "/scenarios/?q=sanctions+relief"),
         Endpoint("post an annotation", posts, sessions, "kind=note&body=Benchmark+note&is_public=on"),
+        Endpoint(
+            "post a reply",
+            replying.first if replying else "",
+            sessions,
+            REPLY_BODY,
+            replies=replying.targets if replying else None,
+        ),
         Endpoint("save an estimate", estimating.first, sessions, targets=estimating.targets),
         Endpoint("what-if, a fresh combination", f"{topic}what-if/", factors=_factors(env, topic)),
     ]
@@ -355,21 +428,25 @@ def _measure(args, env, sessions: Path, estimating: Estimating, warm_up: bool = 
         warm = argparse.Namespace(**{**vars(args), "duration": 1})
         for endpoint in reversed(endpoints):  # writes first, so they settle before reads
             options = {"sessions": endpoint.sessions, "post_body": endpoint.body, "targets": endpoint.targets}
-            _wrk(warm, endpoint.path, factors=endpoint.factors, **options)
+            _wrk(warm, endpoint.path, factors=endpoint.factors, replies=endpoint.replies, **options)
     thread = _thread_size(env, scenario)
     rows = []
-    for name, path, session_file, body, targets, factors in endpoints:
+    for name, path, session_file, body, targets, factors, replies in endpoints:
         where = f"{estimating.topics} topics" if targets else path
+        if replies and replying:
+            where = f"{replying.annotations} annotations of {replying.scenario}"
         print(f"== {name}: {where} ({args.connections} connections)", flush=True)
         if path == "/healthz":
             result = _wrk(args, path)
         else:
             options = {"sessions": session_file, "post_body": body, "targets": targets, "factors": factors}
-            result = _beside_healthz(args, path, **options)
+            result = _beside_healthz(args, path, replies=replies, **options)
         if name.startswith("scenario"):
             result["thread"] = thread
         if targets:
             result |= {"topics": estimating.topics, "readers": estimating.readers}
+        if replies and replying:
+            result |= {"replied": replying.annotations, "on": replying.scenario}
         rows.append((name, path, result))
     # The baseline again at the end, to show how much the machine moved during the run.
     print("== /healthz again", flush=True)
@@ -442,6 +519,8 @@ def _label(name: str, r: dict) -> str:
         return f"{name}, {r['thread']:,}-annotation thread"
     if "topics" in r:
         return f"{name}, {r['topics']} topics of ~{r['readers']:,} readers"
+    if "replied" in r:
+        return f"{name}, to {r['replied']} annotations of {r['on']}"
     return name
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -147,7 +148,9 @@ def annotation_reply(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _too_often())
             status = 429
         elif form.is_valid():
-            return _replied(request, parent.reply(author=request.user, body=form.cleaned_data["body"]))
+            with transaction.atomic():  # the reply, its notification and the cache's new tokens: one commit
+                reply = parent.reply(author=request.user, body=form.cleaned_data["body"])
+            return _replied(request, reply)
         else:
             status = 422
     context = {"parent": parent, "scenario": parent.scenario, "reply_form": form}

@@ -6,16 +6,18 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from diplomacy.annotations.models import Annotation
 from diplomacy.forecasts.models import Community, CommunityVersion, Forecast, ForecastVersion
+from diplomacy.notifications.models import Follow, Notification
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
 from tests.factories import make_annotation, make_topic_with_scenarios
 
 pytestmark = pytest.mark.django_db
-SCALE = "0.002"  # 1 topic of 10 scenarios, 1 factor, 20 users, 2,000 annotations, 20 estimates (one a user); its history whatever the scale
+SCALE = "0.002"  # 1 topic of 10 scenarios, 1 factor, 20 users, 2,000 annotations, 200 replies, 20 estimates (one a user); its history whatever the scale
 
 
 def generate(*args: str) -> str:
@@ -30,7 +32,10 @@ def demo_counts() -> dict[str, int]:
         "scenarios": Scenario.objects.filter(topic__slug__startswith="demo-").count(),
         "factors": Factor.objects.filter(slug__startswith="demo-").count(),
         "users": User.objects.filter(username__startswith="demo-").count(),
-        "annotations": Annotation.objects.filter(author__username__startswith="demo-").count(),
+        "annotations": Annotation.objects.filter(author__username__startswith="demo-", root__isnull=True).count(),
+        "replies": Annotation.objects.filter(author__username__startswith="demo-", root__isnull=False).count(),
+        "follows": Follow.objects.filter(user__username__startswith="demo-").count(),
+        "notifications": Notification.objects.filter(recipient__username__startswith="demo-").count(),
         "signposts": Signpost.objects.filter(scenario__topic__slug__startswith="demo-").count(),
         "developments": Development.objects.filter(slug__startswith="demo-").count(),
         "sources": DevelopmentSource.objects.filter(development__slug__startswith="demo-").count(),
@@ -68,12 +73,15 @@ def test_it_makes_content_in_proportion_to_the_scale(real_content):
     counts = demo_counts()
     sources, marks = counts.pop("sources"), counts.pop("marks")
     versions, community_versions = counts.pop("forecast versions"), counts.pop("community versions")
+    follows = counts.pop("follows")
     assert counts == {
         "topics": 1,
         "scenarios": 10,
         "factors": 1,
         "users": 20,
         "annotations": 2000,
+        "replies": 200,  # a tenth as many
+        "notifications": 0,  # bulk inserts write none
         "signposts": 40,
         "developments": 20,
         "revisions": 50,
@@ -85,7 +93,9 @@ def test_it_makes_content_in_proportion_to_the_scale(real_content):
     assert 0 < marks < 40  # some developments mark a signpost or two
     assert 20 < versions < 40  # some readers revised theirs
     assert 5 < community_versions <= 40  # at most one a day
-    assert "2,000 annotations" in output and "20 developments, 50 revisions" in output
+    assert 10 < follows < 20 * 3  # each user follows the topic or not, and a scenario or two, or none
+    assert "2,000 annotations, 200 replies" in output and f"{follows} follows" in output
+    assert "20 developments, 50 revisions" in output
     assert "20 reader estimates" in output
     topic = Topic.objects.get(slug__startswith="demo-")
     assert topic.is_published
@@ -252,6 +262,66 @@ def test_every_scenario_gets_a_mix_of_annotations_like_a_real_one():
         assert annotations.values("author").distinct().count() >= 15, scenario
 
 
+def demo_replies():
+    return Annotation.objects.filter(author__username__startswith="demo-", root__isnull=False)
+
+
+def test_replies_answer_public_demo_annotations_or_earlier_replies_in_the_same_thread():
+    generate("--scale", SCALE)
+    replies = demo_replies().select_related("root", "parent")
+    assert replies.count() == 200
+    to_replies = 0
+    for reply in replies:
+        root, parent = reply.root, reply.parent
+        assert reply.kind == "reply" and reply.quote == "", reply
+        assert root.root_id is None and root.parent_id is None and root.kind != "reply", reply
+        assert root.author.username.startswith("demo-") and root.is_for_everyone, reply
+        assert reply.scenario_id == root.scenario_id == parent.scenario_id, reply
+        assert parent.pk == root.pk or parent.root_id == root.pk, reply  # in the same thread
+        assert reply.is_public == root.is_public, reply
+        assert reply.created_at > parent.created_at, reply
+        assert reply.author_id != parent.author_id, reply
+        assert reply.body_html and reply.state == "shown", reply
+        to_replies += parent.pk != root.pk
+    assert 30 < to_replies < 100  # about 30 %: threads nest
+    assert any(r.parent.parent_id and r.parent.parent.parent_id for r in replies)  # three levels at least
+    # The thread shows them: each root's replies are the rows it starts.
+    root = replies.first().root
+    assert set(root.thread_replies.values_list("pk", flat=True)) == set(
+        replies.filter(root=root).values_list("pk", flat=True)
+    )
+
+
+def test_it_gives_the_same_replies_and_follows_for_the_same_seed():
+    def shape():
+        replies = demo_replies().order_by("created_at", "pk")
+        return (
+            [(r.scenario.slug, r.author.username, r.body, r.parent.author.username, r.parent.kind) for r in replies],
+            sorted(
+                (f.user.username, f.topic.slug if f.topic else "", f.scenario.slug if f.scenario else "")
+                for f in Follow.objects.filter(user__username__startswith="demo-")
+            ),
+        )
+
+    generate("--scale", SCALE)
+    first = shape()
+    generate("--remove")
+    generate("--scale", SCALE)
+    assert shape() == first
+
+
+def test_demo_users_follow_demo_topics_and_scenarios():
+    generate("--scale", SCALE)
+    follows = Follow.objects.filter(user__username__startswith="demo-")
+    assert follows.filter(topic__slug__startswith="demo-").exists()
+    assert follows.filter(scenario__topic__slug__startswith="demo-").exists()
+    assert (
+        follows.count()
+        == follows.filter(Q(topic__slug__startswith="demo-") | Q(scenario__topic__slug__startswith="demo-")).count()
+    )
+    assert follows.values("user").distinct().count() >= 10
+
+
 def test_running_it_again_adds_nothing(real_content):
     generate("--scale", SCALE)
     before = demo_counts()
@@ -261,18 +331,36 @@ def test_running_it_again_adds_nothing(real_content):
 
 def test_an_interrupted_run_is_completed_by_the_next(real_content):
     generate("--scale", SCALE)
-    doomed = list(Annotation.objects.filter(author__username__startswith="demo-").values_list("pk", flat=True)[:700])
-    Annotation.objects.filter(pk__in=doomed).delete()
+    before = demo_counts()
+    doomed = Annotation.objects.filter(author__username__startswith="demo-", root__isnull=True)
+    Annotation.objects.filter(pk__in=list(doomed.values_list("pk", flat=True)[:700])).delete()  # and their replies
+    Follow.objects.filter(user__username__startswith="demo-").delete()
+    assert demo_counts()["replies"] < 200
     generate("--scale", SCALE)
-    assert demo_counts()["annotations"] == 2000
+    assert demo_counts() == before
 
 
 def test_remove_takes_away_every_demo_row_and_nothing_else(real_content, contributor):
     real_signposts = set(Signpost.objects.values_list("pk", "text"))
+    real = Annotation.objects.get()
     generate("--scale", SCALE)
+    # What readers do on a site with demo content: reply to demo annotations (a demo user is
+    # notified), demo users reply to real ones and are answered, readers follow demo topics.
+    demo_user = User.objects.filter(username__startswith="demo-").first()
+    demo_annotation = Annotation.objects.filter(author__username__startswith="demo-", root__isnull=True).first()
+    demo_annotation.reply(author=contributor, body="A real reply to a demo annotation")
+    demo_reply = real.reply(author=demo_user, body="A demo user answers")
+    demo_reply.reply(author=contributor, body="A real answer to a demo user")
+    Follow.objects.create(user=contributor, topic=Topic.objects.get(slug__startswith="demo-"))
+    Follow.objects.create(user=contributor, topic=real_content)
+    Follow.objects.create(user=demo_user, topic=real_content)
+    assert Notification.objects.filter(recipient__username__startswith="demo-").exists()
+    assert Notification.objects.filter(recipient=contributor, annotation__author=demo_user).exists()
     output = generate("--remove")
     assert demo_counts() == no_demo_content()
-    assert "Removed the demo content (2,000 annotations)" in output
+    assert "Removed the demo content (2,000 annotations, 203 replies, " in output
+    assert Follow.objects.get().topic == real_content
+    assert not Notification.objects.exists()
     assert Topic.objects.get().title == "Real topic"
     assert Scenario.objects.count() == 4
     assert set(Signpost.objects.values_list("pk", "text")) == real_signposts
@@ -282,7 +370,7 @@ def test_remove_takes_away_every_demo_row_and_nothing_else(real_content, contrib
     assert Revision.objects.get().estimates.count() == 4
     assert not Development.history.filter(slug__startswith="demo-").exists()
     assert Outcome.objects.count() == 4
-    assert Annotation.objects.get().body == "A real annotation"
+    assert Annotation.objects.get() == real and real.body == "A real annotation"
     assert User.objects.filter(pk=contributor.pk).exists()
     assert Forecast.objects.get().reader == contributor
     assert ForecastVersion.objects.count() == 1

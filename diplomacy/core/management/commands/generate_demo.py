@@ -1,9 +1,11 @@
 """python manage.py generate_demo --scale N: synthetic content shaped like the real thing, for benchmarks.
 
 At scale 1: 100 topics with 10 scenarios each (1,000), 100 factors, 10,000 users,
-1,000,000 annotations and 100,000 reader estimates (about 1,000 readers a topic, so about 10
-topics a reader; some revised, 1.3 versions each on average) with each topic's community
-estimate and its history, a version a day. Each topic also gets a history whatever the scale:
+1,000,000 annotations, 100,000 replies to them (threads a few levels deep), 100,000 reader
+estimates (about 1,000 readers a topic, so about 10 topics a reader; some revised, 1.3
+versions each on average) with each topic's community estimate and its history, a version a
+day, and about 26,000 follows (each user follows up to 4 topics, and a scenario or two or
+none: about 200 followers a topic). Each topic also gets a history whatever the scale:
 4 signposts per scenario, 20 developments over the past two years (with sources, some marking
 signposts) and 50 revisions ending at its scenarios' numbers. Every synthetic row is marked
 (slugs and usernames start with "demo-", or the row belongs to a demo topic), so `--remove`
@@ -24,7 +26,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from diplomacy.annotations.markdown import render_markdown
@@ -32,6 +34,7 @@ from diplomacy.annotations.models import Annotation, Flag, ModerationEvent
 from diplomacy.core.models import EPOCH, Version
 from diplomacy.forecasts import community
 from diplomacy.forecasts.models import Community, CommunityVersion, Forecast, ForecastVersion, Resolution, Score
+from diplomacy.notifications.models import Follow, Notification
 from diplomacy.scenarios import likelihood
 from diplomacy.scenarios.models import Factor, Influence, Outcome, Scenario, Signpost, Topic
 from diplomacy.timeline.models import Development, DevelopmentSource, Estimate, Revision, SignpostMark
@@ -44,6 +47,10 @@ REVISIONS_PER_TOPIC = 50
 HISTORY_DAYS = 730  # developments and revisions are spread over the past two years
 HISTORY_TOPICS = 10  # topics whose history (or readers' estimates) is written in one transaction
 FORECAST_VERSIONS = (1,) * 15 + (2,) * 4 + (3,)  # how many versions a reader's forecast has: 1.3 on average
+REPLIES_PER_ANNOTATION = 0.1
+REPLY_TO_REPLY = 0.3  # the share of replies that answer a reply (the rest answer an annotation)
+FOLLOWED_TOPICS = 4  # each user follows 0 to this many demo topics
+FOLLOWED_SCENARIOS = (0, 0, 0, 1, 1, 2)  # and as many demo scenarios as one of these, drawn at random
 BATCH = 5_000
 PUBLISHERS = ["Demo Wire", "The Demo Times", "Demo Review", "Demo Broadcasting", "Demo Monitor"]
 WORDS = [
@@ -317,6 +324,7 @@ class Command(BaseCommand):
             "factors": max(1, round(100 * scale)),
             "users": max(1, round(10_000 * scale)),
             "annotations": round(1_000_000 * scale),
+            "replies": round(1_000_000 * scale * REPLIES_PER_ANNOTATION),
             "estimates": round(100_000 * scale),
         }
         started = time.monotonic()
@@ -326,6 +334,8 @@ class Command(BaseCommand):
         self.history(seed)
         users = self.users(counts["users"])
         self.annotations(rng, counts["annotations"], users)
+        self.replies(seed, counts["replies"], users)
+        follows = self.follows(seed)
         per_topic = min(len(users), round(counts["estimates"] / counts["topics"]))  # a reader estimates a topic once
         self.forecasts(seed, per_topic, users)
         self.analyze()
@@ -335,8 +345,9 @@ class Command(BaseCommand):
                 f"Demo content in place: {counts['topics']} topics, {counts['topics'] * OUTCOMES_PER_TOPIC} scenarios, "
                 f"{counts['topics'] * DEVELOPMENTS_PER_TOPIC:,} developments, "
                 f"{counts['topics'] * REVISIONS_PER_TOPIC:,} revisions, {counts['factors']} factors, "
-                f"{counts['users']} users, {counts['annotations']:,} annotations, "
-                f"{counts['topics'] * per_topic:,} reader estimates ({time.monotonic() - started:.0f} s)."
+                f"{counts['users']} users, {counts['annotations']:,} annotations, {counts['replies']:,} replies, "
+                f"{follows:,} follows, {counts['topics'] * per_topic:,} reader estimates "
+                f"({time.monotonic() - started:.0f} s)."
             )
         )
 
@@ -346,7 +357,7 @@ class Command(BaseCommand):
         guessing, and pages that read them slow for no reason a real database would have."""
         models = [Topic, Scenario, Signpost, Influence, Factor, User, Annotation, Flag]
         models += [Development, Development.topics.through, DevelopmentSource, SignpostMark, Revision, Estimate]
-        models += [Forecast, ForecastVersion, Community, CommunityVersion]
+        models += [Forecast, ForecastVersion, Community, CommunityVersion, Follow, Notification]
         with connection.cursor() as cursor:
             if connection.vendor != "postgresql":
                 cursor.execute("ANALYZE")
@@ -524,7 +535,7 @@ class Command(BaseCommand):
 
     def annotations(self, rng: random.Random, count: int, users: list[int]) -> None:
         scenarios = list(Scenario.objects.filter(topic__slug__startswith=PREFIX).values_list("pk", "narrative"))
-        have = Annotation.objects.filter(scenario__topic__slug__startswith=PREFIX).count()
+        have = Annotation.objects.filter(scenario__topic__slug__startswith=PREFIX).roots().count()
         progress = Progress("annotations", count, min(have, count))
         rendered = [(body, render_markdown(body)) for body in BODIES]
         kinds = ["note", "note", "evidence", "counterpoint", "question"]
@@ -558,18 +569,109 @@ class Command(BaseCommand):
             have += size
             progress.advance(size)
 
+    def replies(self, seed: int, count: int, users: list[int]) -> None:
+        """`count` replies by demo users, each answering a public, shown demo annotation or (about
+        REPLY_TO_REPLY of them) an earlier demo reply, so that threads nest a few levels; in the
+        scenario and thread of what they answer, as public as it, and made after it. A chunk at a
+        time, all of it or none, each from its own generator: a resumed run goes on as a whole
+        one would have."""
+        # A million annotations were just inserted: without statistics the planner takes a plan
+        # that reads them once per user (minutes, not seconds).
+        _analyze(Annotation, User)
+        demo = Annotation.objects.filter(scenario__topic__slug__startswith=PREFIX, author__username__startswith=PREFIX)
+        fields = ("pk", "root_id", "scenario_id", "author_id", "created_at", "is_public")
+        # What a reply may answer: an earlier demo reply (its row, as _as_row gives it) ...
+        earlier: list[tuple[Any, ...]] = list(demo.filter(root__isnull=False).order_by("pk").values_list(*fields))
+        # ... or an annotation that starts a thread.
+        roots = list(demo.roots().for_everyone().standing().order_by("pk").values_list("pk", flat=True))
+        have = len(earlier)
+        progress = Progress("replies", count, min(have, count))
+        if not roots or not users:
+            return
+        rendered = [(body, render_markdown(body)) for body in BODIES]
+        now = timezone.now()
+        while have < count:
+            size = min(BATCH, count - have)
+            rng = random.Random(f"{seed}-replies-{have}")  # noqa: S311 (made-up content, not secrets)
+            # First what each answers: an earlier reply (its index), or an annotation (its pk, looked up at once).
+            picks: list[tuple[bool, int]] = []
+            for i in range(size):
+                if (before := len(earlier) + i) and rng.random() < REPLY_TO_REPLY:
+                    picks.append((True, rng.randrange(before)))
+                else:
+                    picks.append((False, rng.choice(roots)))
+            answered = _annotations(sorted({pick for to_reply, pick in picks if not to_reply}), fields)
+            chunk: list[Annotation] = []
+            depth: dict[int, int] = {}  # id() of a reply of this chunk → how far below a saved row it is
+            for to_reply, pick in picks:
+                ref, root_id, scenario_id, parent_author, parent_at, is_public = (
+                    earlier[pick] if to_reply else answered[pick]
+                )
+                author = rng.choice(users)
+                while author == parent_author and len(users) > 1:  # nobody answers themselves
+                    author = rng.choice(users)
+                body, body_html = rng.choice(rendered)
+                # After what it answers (within a week, mostly within days), and before now.
+                delay = min((now - parent_at) * rng.uniform(0.01, 0.5), timedelta(minutes=rng.randint(1, 10_080)))
+                reply = Annotation(
+                    scenario_id=scenario_id,
+                    root_id=root_id if to_reply else ref,
+                    author_id=author,
+                    kind=Annotation.Kind.REPLY,
+                    body=body,
+                    body_html=body_html,
+                    is_public=is_public,
+                    created_at=min(now, parent_at + max(delay, timedelta(microseconds=1))),
+                )
+                if isinstance(ref, Annotation):  # a reply of this chunk: written before this one, see below
+                    reply.parent = ref
+                    depth[id(reply)] = depth[id(ref)] + 1
+                else:
+                    reply.parent_id = ref
+                    depth[id(reply)] = 0
+                chunk.append(reply)
+                earlier.append(_as_row(reply))
+            with transaction.atomic():
+                # Level by level, so that a reply answering one of this chunk is written once that one has its key.
+                for level in range(max(depth.values()) + 1):
+                    Annotation.objects.bulk_create([r for r in chunk if depth[id(r)] == level], batch_size=BATCH)
+            earlier[-size:] = [_as_row(reply) for reply in chunk]
+            have += size
+            progress.advance(size)
+
+    def follows(self, seed: int) -> int:
+        """Each demo user follows 0 to FOLLOWED_TOPICS demo topics and a demo scenario or two, drawn
+        from a generator of their own; what they follow already is skipped. How many follows demo
+        users have now."""
+        topics = list(Topic.objects.filter(slug__startswith=PREFIX).order_by("slug").values_list("pk", flat=True))
+        scenarios = Scenario.objects.filter(topic__slug__startswith=PREFIX).order_by("topic__slug", "slug")
+        scenario_ids = list(scenarios.values_list("pk", flat=True))
+        users = User.objects.filter(username__startswith=PREFIX).order_by("username").values_list("pk", "username")
+        now = timezone.now()
+        rows = []
+        for user, username in users:
+            rng = random.Random(f"{seed}-{username}-follows")  # noqa: S311 (made-up content, not secrets)
+            followed = [
+                {"topic_id": pk} for pk in rng.sample(topics, min(rng.randint(0, FOLLOWED_TOPICS), len(topics)))
+            ]
+            chosen = rng.sample(scenario_ids, min(rng.choice(FOLLOWED_SCENARIOS), len(scenario_ids)))
+            followed += [{"scenario_id": pk} for pk in chosen]
+            for target in followed:
+                since = now - timedelta(minutes=rng.randint(1, HISTORY_DAYS * 1_440))
+                rows.append(Follow(user_id=user, created_at=since, **target))
+        Follow.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        return Follow.objects.filter(user__username__startswith=PREFIX).count()
+
     def remove(self) -> None:
         """Delete every synthetic row in a few set-wise statements; seeded content stays."""
         demo_topics = Topic.objects.filter(slug__startswith=PREFIX)
         demo_scenarios = Scenario.objects.filter(topic__in=demo_topics)
         demo_users = User.objects.filter(username__startswith=PREFIX)
-        demo_annotations = Annotation.objects.filter(scenario__in=demo_scenarios) | Annotation.objects.filter(
-            author__in=demo_users
-        )
         demo_developments = Development.objects.filter(slug__startswith=PREFIX)
         demo_revisions = Revision.objects.filter(topic__in=demo_topics)
         demo_forecasts = Forecast.objects.filter(topic__in=demo_topics) | Forecast.objects.filter(reader__in=demo_users)
         with transaction.atomic():
+            demo_annotations = _with_replies(demo_scenarios, demo_users)
             # Readers' estimates first, a statement a table as for the history below: 100,000 at scale 1.
             Score.objects.filter(resolution__topic__in=demo_topics).delete()
             Resolution.objects.filter(topic__in=demo_topics).delete()
@@ -577,8 +679,26 @@ class Command(BaseCommand):
             _delete(demo_forecasts)
             _delete(CommunityVersion.objects.filter(topic__in=demo_topics))
             _delete(Community.objects.filter(topic__in=demo_topics))
+            # Notifications to demo users, or of anything demo (written by signals: a demo user
+            # replied to, say), then follows, before what they point at.
+            _delete(
+                Notification.objects.filter(
+                    Q(recipient__in=demo_users)
+                    | Q(annotation__in=demo_annotations)
+                    | Q(topic__in=demo_topics)
+                    | Q(development__in=demo_developments)
+                    | Q(revision__in=demo_revisions)
+                )
+            )
+            follows = _delete(
+                Follow.objects.filter(
+                    Q(user__in=demo_users) | Q(topic__in=demo_topics) | Q(scenario__in=demo_scenarios)
+                )
+            )
             Flag.objects.filter(annotation__in=demo_annotations).delete()
             ModerationEvent.objects.filter(annotation__in=demo_annotations).delete()
+            # Replies first (one statement: their own parents among them go with them), then the rest.
+            replies = _delete(demo_annotations.filter(root__isnull=False))
             annotations = _delete(demo_annotations)
             # The history goes first and without Django's cascade, which would load each row to
             # signal its deletion: tens of thousands of estimates at scale 1.
@@ -602,7 +722,49 @@ class Command(BaseCommand):
             Outcome.objects.filter(slug__startswith=PREFIX).delete()
             demo_users.delete()
             Version.bump([EPOCH])
-        self.stdout.write(self.style.SUCCESS(f"Removed the demo content ({annotations:,} annotations)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Removed the demo content ({annotations:,} annotations, {replies:,} replies, {follows:,} follows)."
+            )
+        )
+
+
+def _analyze(*models: type[Any]) -> None:
+    """Fresh planner statistics for these tables (ANALYZE runs inside a transaction too)."""
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _annotations(pks: list[int], fields: tuple[str, ...], size: int = 500) -> dict[int, tuple[Any, ...]]:
+    """These annotations' `fields` (the first being pk), by pk, asked for a few hundred at a time."""
+    found = {}
+    for start in range(0, len(pks), size):
+        for row in Annotation.objects.filter(pk__in=pks[start : start + size]).values_list(*fields):
+            found[row[0]] = row
+    return found
+
+
+def _as_row(reply: Annotation) -> tuple[Any, ...]:
+    """A reply as replies() keeps what may be answered: the reply itself until it is saved, then its pk."""
+    ref = reply.pk if reply.pk is not None else reply
+    return (ref, reply.root_id, reply.scenario_id, reply.author_id, reply.created_at, reply.is_public)
+
+
+def _with_replies(scenarios: QuerySet[Scenario], users: QuerySet[User]) -> QuerySet[Annotation]:
+    """The annotations on these scenarios or by these users, and every reply below them: a real
+    reply to a demo user's reply goes too (as deleting that reply would take it), so that no row
+    is left answering one that is gone. Only the other rows are searched for such replies (a
+    few, against a million demo ones)."""
+    demo = Q(scenario__in=scenarios) | Q(author__in=users)
+    below: set[int] = set()
+    while True:
+        others = Annotation.objects.filter(parent__isnull=False).exclude(demo).exclude(pk__in=below)
+        answering = others.filter(Q(parent__scenario__in=scenarios) | Q(parent__author__in=users) | Q(parent__in=below))
+        more = set(answering.values_list("pk", flat=True))
+        if not more:
+            return Annotation.objects.filter(demo | Q(pk__in=below))
+        below |= more
 
 
 def _delete(rows: QuerySet[Any]) -> int:
