@@ -226,7 +226,7 @@ def test_a_reply_hidden_before_the_digest_is_not_emailed_to_the_one_it_answered(
     reply.hide(by=editor, reason="Rude")
     digests()
     assert sent_to(contributor) == []
-    assert [message.subject for message in sent_to(replier)] == ["An editor hid your annotation"]
+    assert [message.subject for message in sent_to(replier)] == ["An editor hid your reply"]
 
 
 def test_a_reply_in_a_thread_made_private_before_the_digest_is_not_emailed(contributor, replier, scenario):
