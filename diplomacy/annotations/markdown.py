@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nh3
+from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 
 # CommonMark without raw HTML (it is escaped, not passed through), without images.
@@ -24,3 +25,9 @@ def render_markdown(text: str) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
+
+
+def first_line(text: str, limit: int = 140) -> str:
+    """The first non-blank line of a text, cut to `limit` characters (previews, notifications)."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return Truncator(line).chars(limit)

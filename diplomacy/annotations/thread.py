@@ -29,6 +29,7 @@ from diplomacy.core.cache import EDITORIAL, community_scope, csrf_stand_in, frag
 from diplomacy.scenarios.models import Scenario
 
 from .anchoring import Anchor, locate, render_narrative
+from .markdown import first_line
 from .models import Annotation, AnnotationQuerySet, Flag
 
 THREAD_PAGE = 20
@@ -392,12 +393,6 @@ def _anchors(rows: Iterable[tuple[Any, ...]], scenario: Scenario) -> list[Anchor
             preview = f"{Annotation.Kind(kind).label} · {author}: {first_line(unescape(strip_tags(body)))}"
             anchors.append(Anchor(pk, *found, reverse("annotation", kwargs={"pk": pk}), preview))
     return anchors
-
-
-def first_line(text: str, limit: int = 140) -> str:
-    """The first line of a text, cut to `limit` characters."""
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def page_of(user: Any, annotation: Annotation) -> int:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from diplomacy.annotations.markdown import first_line
 from diplomacy.annotations.models import Annotation, ModerationEvent, in_view
 from diplomacy.scenarios.models import Scenario, Topic, Visibility
 from diplomacy.timeline.models import Development, Revision
@@ -282,17 +283,12 @@ class Notification(models.Model):
     def excerpt(self) -> str:
         """A line of what was written, or the editor's reason, or what moved."""
         if self.kind in (self.Kind.REPLY, self.Kind.ANNOTATION) and self.annotation is not None:
-            return _first_line(self.annotation.body) if not self.annotation.is_deleted else "(deleted)"
+            return first_line(self.annotation.body, 160) if not self.annotation.is_deleted else "(deleted)"
         if self.kind == self.Kind.DEVELOPMENT and self.development is not None:
-            return _first_line(self.development.summary)
+            return first_line(self.development.summary, 160)
         return self.detail
 
     def mark_read(self) -> None:
         if self.read_at is None:
             self.read_at = timezone.now()
             self.save(update_fields=["read_at"])
-
-
-def _first_line(text: str, limit: int = 160) -> str:
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
