@@ -104,7 +104,8 @@ def following(request: HttpRequest) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     mine = Notification.objects.visible_to(request.user)
     page = Paginator(mine.for_list(), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "notifications/notifications.html", {"page": page, "unread": mine.unread().count()})
+    # "Mark all N read" shows the header's count (the context processor's), not a second count of the same.
+    return render(request, "notifications/notifications.html", {"page": page})
 
 
 @require_POST
