@@ -1,0 +1,298 @@
+"""/api/v1/: published content and public annotations, read-only, as JSON, with its OpenAPI schema
+at /api/v1/openapi.json and its docs at /api/docs/ (django-ninja, Swagger UI from its own files).
+
+Public data only, whoever asks: no view here reads the session or the user, so a signed-in
+editor's cookies change nothing (and nothing here writes, so there is no CSRF to guard)."""
+
+import datetime
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError, ValidationError
+from ninja.throttling import AnonRateThrottle
+
+from diplomacy.scenarios.models import Outcome
+
+from . import represent, schemas
+from .pages import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, page
+
+ERRORS: dict[int, type] = {400: schemas.Error, 404: schemas.Error, 429: schemas.Error}
+
+
+class PerMinute(AnonRateThrottle):
+    """API_RATE_LIMIT requests a minute per client address (read when asked, so tests may change it)."""
+
+    def __init__(self) -> None:
+        super().__init__("1/m")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.num_requests, self.duration = settings.API_RATE_LIMIT, 60
+        return super().allow_request(request)
+
+
+api = NinjaAPI(
+    title="diplomacy",
+    version="1",
+    description=(
+        "Read-only: published topics, their outcomes, scenarios and estimates (the editors' and the "
+        "community's), factors and their influences, sources, developments, each topic's estimate history, "
+        "and public annotations and replies. Lists come a page at a time, in id order: follow `next`."
+    ),
+    urls_namespace="api",
+    docs_url=None,
+    throttle=[PerMinute()],
+)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """A parameter of the wrong form (a `since` that is no date, a `limit` out of range): 400."""
+    where = "; ".join(f"{'.'.join(map(str, e['loc'][1:])) or e['loc'][0]}: {e['msg']}" for e in error.errors)
+    return api.create_response(request, {"detail": f"Bad parameter: {where}."}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_there(request: HttpRequest, error: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error) or "Not found."}, status=404)
+
+
+@api.exception_handler(BadCursor)
+def bad_cursor(request: HttpRequest, error: BadCursor) -> HttpResponse:
+    return api.create_response(request, {"detail": "Bad parameter: cursor: not one this API gave."}, status=400)
+
+
+def strict(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse (400) query parameters the view does not take, naming them."""
+    names = set(inspect.signature(view).parameters) - {"request", "response"}
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if unknown := sorted(set(request.GET) - names):
+            raise HttpError(400, f"Unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _one(queryset, what: str, **lookup: Any) -> Any:
+    found = queryset.filter(**lookup).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
+def _since(moment: datetime.datetime | None) -> datetime.datetime | None:
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
+# How many items a page holds: `limit`, from 1 to MAX_LIMIT.
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items a page holds, 1 to {MAX_LIMIT}.")]
+Cursor = Annotated[str | None, Query(description="Where a page starts: only as a `next` address gives it.")]
+
+
+def _page(request: HttpRequest, queryset, represent_one, cursor: str | None, limit: int) -> dict:
+    found = page(request, queryset, cursor=cursor, limit=limit)
+    return {"items": [represent_one(item) for item in found.items], "next": found.next}
+
+
+def _last_modified(response: HttpResponse, moment: datetime.datetime) -> None:
+    response["Last-Modified"] = http_date(moment.timestamp())
+
+
+@api.get("/", response=schemas.Index, url_name="index", summary="Where everything is")
+@strict
+def index(request: HttpRequest) -> dict:
+    names = ("topics", "outcomes", "scenarios", "factors", "sources", "developments", "annotations")
+    site = represent.site_url()
+    return {name: represent.api(name) for name in names} | {
+        "openapi": site + reverse("api:openapi-json"),
+        "docs": site + reverse("api_docs"),
+    }
+
+
+@api.get("/topics", response={200: schemas.TopicPage, **ERRORS}, url_name="topics", tags=["topics"])
+@strict
+def topics(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
+    """Published topics, each with its current estimates: the editors' and the community's."""
+    return _page(request, represent.topics(), represent.topic_item, cursor, limit)
+
+
+@api.get("/topics/{topic}", response={200: schemas.Topic, **ERRORS}, url_name="topic", tags=["topics"])
+@strict
+def topic(request: HttpRequest, topic: str) -> dict:
+    """A topic: its background, positions, estimates, scenarios and sources."""
+    return represent.topic_detail(_one(represent.topics().prefetch_related("sources"), "topic", slug=topic))
+
+
+@api.get("/topics/{topic}/history", response={200: schemas.History, **ERRORS}, url_name="history", tags=["topics"])
+@strict
+def history(request: HttpRequest, topic: str) -> dict:
+    """Every revision of the editors' estimates, oldest first, and the community's readings."""
+    return represent.history(_one(represent.topics(), "topic", slug=topic))
+
+
+@api.get(
+    "/topics/{topic}/scenarios/{scenario}",
+    response={200: schemas.Scenario, **ERRORS},
+    url_name="scenario",
+    tags=["scenarios"],
+)
+@strict
+def scenario(request: HttpRequest, topic: str, scenario: str) -> dict:
+    """A scenario: narrative, implications, likelihood and rationale, signposts and their states,
+    the factors that push it, and its sources."""
+    found = _one(represent.scenario_details(), "scenario", topic__slug=topic, slug=scenario)
+    return represent.scenario_detail(found)
+
+
+@api.get("/scenarios", response={200: schemas.ScenarioPage, **ERRORS}, url_name="scenarios", tags=["scenarios"])
+@strict
+def scenarios(
+    request: HttpRequest,
+    topic: str | None = None,
+    outcome: str | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict:
+    """Published scenarios, of one topic (its slug) or one outcome (its slug) if asked."""
+    found = represent.scenarios()
+    if topic is not None:
+        found = found.filter(topic__slug=topic)
+    if outcome is not None:
+        found = found.filter(outcome__slug=outcome)
+    return _page(request, found, represent.scenario_item, cursor, limit)
+
+
+@api.get("/outcomes", response={200: schemas.OutcomePage, **ERRORS}, url_name="outcomes", tags=["outcomes"])
+@strict
+def outcomes(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
+    """The kinds of outcome every topic's scenarios are sorted by, best first by `order`."""
+    return _page(request, Outcome.objects.all(), represent.outcome, cursor, limit)
+
+
+@api.get("/outcomes/{outcome}", response={200: schemas.Outcome, **ERRORS}, url_name="outcome", tags=["outcomes"])
+@strict
+def outcome(request: HttpRequest, outcome: str) -> dict:
+    return represent.outcome(_one(Outcome.objects.all(), "outcome", slug=outcome))
+
+
+@api.get("/factors", response={200: schemas.FactorPage, **ERRORS}, url_name="factors", tags=["factors"])
+@strict
+def factors(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
+    """The forces acting on the talks, each with how it pushes each published scenario."""
+    return _page(request, represent.factors(), represent.factor, cursor, limit)
+
+
+@api.get("/factors/{factor}", response={200: schemas.Factor, **ERRORS}, url_name="factor", tags=["factors"])
+@strict
+def factor(request: HttpRequest, factor: str) -> dict:
+    return represent.factor(_one(represent.factors(), "factor", slug=factor))
+
+
+@api.get("/sources", response={200: schemas.SourcePage, **ERRORS}, url_name="sources", tags=["sources"])
+@strict
+def sources(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
+    """The quoted passages published content rests on."""
+    return _page(request, represent.sources(), represent.source, cursor, limit)
+
+
+@api.get("/sources/{source}", response={200: schemas.Source, **ERRORS}, url_name="source", tags=["sources"])
+@strict
+def source(request: HttpRequest, source: str) -> dict:
+    return represent.source(_one(represent.sources(), "source", key=source))
+
+
+@api.get(
+    "/developments", response={200: schemas.DevelopmentPage, **ERRORS}, url_name="developments", tags=["developments"]
+)
+@strict
+def developments(
+    request: HttpRequest,
+    topic: str | None = None,
+    since: datetime.datetime | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict:
+    """Published developments: events, the sources that report them and the signposts they mark.
+    `since`: those added or changed from then on (a date or a date and time, ISO 8601)."""
+    found = represent.developments()
+    if topic is not None:
+        found = found.filter(topics__slug=topic, topics__is_published=True)
+    if since := _since(since):
+        found = found.filter(updated_at__gte=since)
+    return _page(request, found, represent.development, cursor, limit)
+
+
+@api.get(
+    "/developments/{development}",
+    response={200: schemas.Development, **ERRORS},
+    url_name="development",
+    tags=["developments"],
+)
+@strict
+def development(request: HttpRequest, response: HttpResponse, development: int) -> dict:
+    found = _one(represent.developments(), "development", pk=development)
+    _last_modified(response, found.updated_at)
+    return represent.development(found)
+
+
+@api.get("/annotations", response={200: schemas.AnnotationPage, **ERRORS}, url_name="annotations", tags=["annotations"])
+@strict
+def annotations(
+    request: HttpRequest,
+    topic: str | None = None,
+    scenario: str | None = None,
+    since: datetime.datetime | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict:
+    """Public annotations and replies. `topic`: a topic's slug; `scenario`: a scenario's slug (with
+    `topic`, that one scenario; alone, the scenarios of that slug on every topic); `since`: those
+    written or changed from then on (a date or a date and time, ISO 8601)."""
+    found = represent.annotations()
+    if topic is not None:
+        found = found.filter(scenario__topic__slug=topic)
+    if scenario is not None:
+        found = found.filter(scenario__slug=scenario)
+    if since := _since(since):
+        found = found.filter(updated_at__gte=since)
+    return _page(request, found, represent.annotation, cursor, limit)
+
+
+@api.get(
+    "/annotations/{annotation}",
+    response={200: schemas.Annotation, **ERRORS},
+    url_name="annotation",
+    tags=["annotations"],
+)
+@strict
+def annotation(request: HttpRequest, response: HttpResponse, annotation: int) -> dict:
+    found = _one(represent.annotations(), "annotation", pk=annotation)
+    _last_modified(response, found.updated_at)
+    return represent.annotation(found)
+
+
+@require_safe
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other address under /api/v1/: a 404 in JSON, never the site's HTML page."""
+    return JsonResponse({"detail": "No such address in the API: see /api/v1/openapi.json."}, status=404)
+
+
+@require_safe
+def docs(request: HttpRequest) -> HttpResponse:
+    """/api/docs/: the schema as Swagger UI, from django-ninja's own copy of it (no CDN)."""
+    schema_url = reverse("api:openapi-json")
+    swagger = {"url": schema_url, "layout": "BaseLayout", "deepLinking": True, "validatorUrl": None}
+    return render(request, "api/docs.html", {"schema_url": schema_url, "swagger": swagger})
