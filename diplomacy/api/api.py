@@ -111,7 +111,7 @@ def _last_modified(response: HttpResponse, moment: datetime.datetime) -> None:
     response["Last-Modified"] = http_date(moment.timestamp())
 
 
-@api.get("/", response=schemas.Index, url_name="index", summary="Where everything is")
+@api.get("/", response=schemas.Index, url_name="index", summary="Where everything is", tags=["index"])
 @strict
 def index(request: HttpRequest) -> dict:
     names = ("topics", "outcomes", "scenarios", "factors", "sources", "developments", "annotations")
@@ -133,14 +133,15 @@ def topics(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_L
 @strict
 def topic(request: HttpRequest, topic: str) -> dict:
     """A topic: its background, positions, estimates, scenarios and sources."""
-    return represent.topic_detail(_one(represent.topics().prefetch_related("sources"), "topic", slug=topic))
+    found = represent.topics(scenario_fields=represent.SCENARIO_ITEM).prefetch_related("sources")
+    return represent.topic_detail(_one(found, "topic", slug=topic))
 
 
 @api.get("/topics/{topic}/history", response={200: schemas.History, **ERRORS}, url_name="history", tags=["topics"])
 @strict
 def history(request: HttpRequest, topic: str) -> dict:
     """Every revision of the editors' estimates, oldest first, and the community's readings."""
-    return represent.history(_one(represent.topics(), "topic", slug=topic))
+    return represent.history(_one(represent.topics(scenario_fields=represent.SCENARIO_ITEM), "topic", slug=topic))
 
 
 @api.get(

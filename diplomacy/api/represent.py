@@ -4,25 +4,32 @@ The querysets here are the API's visibility rule: published topics, scenarios an
 public annotations in threads everyone sees (`Annotation.objects.public()`), as an anonymous reader
 sees them, whoever asks."""
 
+import functools
 from typing import Any
 
 from django.db.models import Max, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from diplomacy.annotations.models import Annotation
 from diplomacy.core.site import site_url
 from diplomacy.forecasts.models import Community, whole_by_scenario
 from diplomacy.scenarios.models import EVERYONE, Factor, Influence, Outcome, Scenario, Source, Topic
-from diplomacy.timeline.history import community_readings, signposts_with_marks, topic_history
+from diplomacy.timeline.history import community_readings, revisions_of, signposts_with_marks
 from diplomacy.timeline.models import Development, SignpostMark
 
 Data = dict[str, Any]
 
 
 def api(name: str, **kwargs: Any) -> str:
-    return site_url() + reverse(f"api:{name}", kwargs=kwargs)
+    """An object's address in the API."""
+    return site_url() + _path(name, tuple(kwargs.items()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _path(name: str, kwargs: tuple[tuple[str, Any], ...]) -> str:
+    # A page of factors names thousands of scenarios: reverse() each once a process, not once a mention.
+    return reverse(f"api:{name}", kwargs=dict(kwargs))
 
 
 def page(obj: Any) -> str:
@@ -32,33 +39,56 @@ def page(obj: Any) -> str:
 # The querysets.
 
 
-def published_scenarios():
-    return Scenario.objects.published().select_related("topic", "outcome").order_by("outcome__order", "pk")
+# What a list of scenarios shows of each (not the narrative and the rest of a scenario's page).
+# What a list of scenarios shows of each (not the narrative and the rest of a scenario's page), and
+# what an estimate names.
+NUMBER = ("pk", "slug", "topic_id", "outcome_id", "likelihood")
+SCENARIO_ITEM = (*NUMBER, "title", "estimated_at", "updated_at")
 
 
-def topics():
+def topics(*, scenario_fields: tuple[str, ...] = NUMBER):
+    """Published topics, each with its published scenarios in outcome order (their topic cached),
+    of which `scenario_fields` (a list shows their numbers only; a topic's page more)."""
+    # Each outcome once, not once per scenario: a page of topics has hundreds of scenarios.
+    outcome = Prefetch("outcome", queryset=Outcome.objects.only("pk", "slug", "name", "order"))
+    shown = Scenario.objects.filter(is_published=True).only(*scenario_fields).prefetch_related(outcome)
     return (
         Topic.objects.published()
         .select_related("community")
         .annotate(as_of=Max("revisions__as_of"))
-        .prefetch_related(Prefetch("scenarios", queryset=published_scenarios(), to_attr="shown_scenarios"))
+        .prefetch_related(
+            Prefetch("scenarios", queryset=shown.order_by("outcome__order", "pk"), to_attr="shown_scenarios")
+        )
     )
 
 
 def scenarios():
-    return published_scenarios()
+    return (
+        Scenario.objects.published()
+        .select_related("topic", "outcome")
+        .only(*SCENARIO_ITEM, "topic__slug", "outcome__slug")
+        .order_by("outcome__order", "pk")
+    )
 
 
 def scenario_details():
-    return scenarios().prefetch_related(
-        signposts_with_marks(EVERYONE),
-        Prefetch("influences", queryset=Influence.objects.select_related("factor").order_by("-strength", "pk")),
-        "sources",
+    return (
+        Scenario.objects.published()
+        .select_related("topic", "outcome")
+        .prefetch_related(
+            signposts_with_marks(EVERYONE),
+            Prefetch("influences", queryset=Influence.objects.select_related("factor").order_by("-strength", "pk")),
+            "sources",
+        )
     )
 
 
 def factors():
-    shown = Influence.objects.filter(scenario__in=Scenario.objects.published()).select_related("scenario__topic")
+    shown = (
+        Influence.objects.filter(scenario__in=Scenario.objects.published())
+        .select_related("scenario__topic")
+        .only("factor_id", "scenario_id", "strength", "reason", "scenario__slug", "scenario__topic__slug")
+    )
     return Factor.objects.prefetch_related(
         Prefetch("influences", queryset=shown.order_by("scenario__topic__order", "scenario__pk")),
         Prefetch("sources", queryset=Source.objects.only("pk", "key")),
@@ -82,8 +112,15 @@ def developments():
     )
 
 
+ANNOTATION = (
+    *("pk", "kind", "scenario_id", "author_id", "parent_id", "root_id"),
+    *("quote", "body", "body_html", "created_at", "edited_at", "updated_at"),
+    *("scenario__slug", "scenario__topic_id", "scenario__topic__slug", "author__username"),
+)
+
+
 def annotations():
-    return Annotation.objects.public().select_related("scenario__topic", "author")
+    return Annotation.objects.public().select_related("scenario__topic", "author").only(*ANNOTATION)
 
 
 # The representations.
@@ -297,7 +334,7 @@ def annotation(item: Annotation) -> Data:
 def history(topic: Topic) -> Data:
     """The topic's revisions, oldest first, each with its numbers; and the community's readings."""
     shown: list[Scenario] = topic.shown_scenarios  # type: ignore[attr-defined]
-    found = topic_history(topic, shown, EVERYONE, today=timezone.localdate())
+    found = revisions_of(topic, EVERYONE)
     by_pk = {s.pk: s for s in shown}
     revisions = [
         {
@@ -308,7 +345,7 @@ def history(topic: Topic) -> Data:
             "development_id": row.development.pk if row.development else None,
             "numbers": [number(s, n.value) for s, n in zip(shown, row.numbers, strict=True) if n.value is not None],
         }
-        for row in (found.rows if found else ())
+        for row in (found.rows(shown) if found else ())
     ]
     community = [
         {

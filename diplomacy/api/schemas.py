@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
+
+
+class Schema(BaseModel):
+    """Plain pydantic: the views hand over dicts, so ninja's Schema (which also reads model
+    instances, at a cost on every nested object) is not needed."""
 
 
 class Error(Schema):

@@ -70,19 +70,23 @@ class History:
     focus: Scenario | None = None
 
 
-def topic_history(
-    topic: Topic,
-    scenarios: Sequence[Scenario],
-    visibility: Visibility,
-    *,
-    today: datetime.date,
-    focus: Scenario | None = None,
-) -> History | None:
-    """The history of `topic` for these scenarios (those the reader may see, in outcome order,
-    each with its outcome loaded): None before its first revision. Five queries.
+@dataclass(frozen=True)
+class Revisions:
+    """A topic's revisions, oldest first; their numbers, by revision and then scenario; and the
+    developments the reader may see that are about the topic or prompted one of them."""
 
-    The community's estimates join as their own lines from when enough readers had estimated,
-    one reading a day (the day's last)."""
+    revisions: list[Revision]
+    values: dict[int, dict[int, int]]
+    developments: list[Development]
+
+    def rows(self, scenarios: Sequence[Scenario], focus: Scenario | None = None) -> tuple[Row, ...]:
+        """The table of these revisions, a column per scenario."""
+        shown = {development.pk for development in self.developments}
+        return _rows(self.revisions, self.values, scenarios, shown, focus)
+
+
+def revisions_of(topic: Topic, visibility: Visibility) -> Revisions | None:
+    """The topic's revisions (None before the first), in three queries."""
     revisions = list(Revision.objects.filter(topic=topic).chronological().select_related("editor", "development"))
     if not revisions:
         return None
@@ -96,9 +100,28 @@ def topic_history(
         .distinct()
         .only("pk", "slug", "title", "happened_on")
     )
+    return Revisions(revisions, values, developments)
+
+
+def topic_history(
+    topic: Topic,
+    scenarios: Sequence[Scenario],
+    visibility: Visibility,
+    *,
+    today: datetime.date,
+    focus: Scenario | None = None,
+) -> History | None:
+    """The history of `topic` for these scenarios (those the reader may see, in outcome order,
+    each with its outcome loaded): None before its first revision. Five queries.
+
+    The community's estimates join as their own lines from when enough readers had estimated,
+    one reading a day (the day's last)."""
+    found = revisions_of(topic, visibility)
+    if found is None:
+        return None
+    revisions, values, developments = found.revisions, found.values, found.developments
     rank = {pk: n for n, pk in enumerate(Outcome.objects.values_list("pk", flat=True), start=1)}
-    shown = {development.pk for development in developments}
-    rows = _rows(revisions, values, scenarios, shown, focus)
+    rows = found.rows(scenarios, focus)
     community = community_readings(topic)
     last = max(revisions[-1].as_of, community[-1].day if community else revisions[-1].as_of)
     start, end = chart.date_range(revisions[0].as_of, last, today)
