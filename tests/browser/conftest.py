@@ -63,3 +63,28 @@ def page(browser, live_server, transactional_db):
     yield page
     context.close()
     assert not errors, f"JavaScript errors or policy violations on the page: {errors}"
+
+
+@pytest.fixture
+def other_origin(tmp_path):
+    """Another site: a plain HTTP server on its own port (so its own origin) serving the pages a
+    test writes into it. Yields a function: page name and HTML in, the page's address out."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def serve(name: str, html: str) -> str:
+        (tmp_path / name).write_text(html, encoding="utf-8")
+        return f"http://127.0.0.1:{server.server_address[1]}/{name}"
+
+    yield serve
+    server.shutdown()
+    server.server_close()
