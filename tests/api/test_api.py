@@ -387,3 +387,23 @@ def test_queries_do_not_grow_with_the_data(client, world, outcomes, contributor,
     before = count()
     grow(outcomes, contributor, 20)  # ten times as much
     assert count() == before
+
+
+def test_behind_the_proxy_the_limit_counts_the_address_it_added(client, settings, monkeypatch, world):
+    """DJANGO_BEHIND_PROXY: the last X-Forwarded-For entry is the one nginx added (the client's own
+    address); whatever a client puts before it is not believed, so it can't dodge the limit."""
+    from ninja.conf import settings as ninja_settings
+
+    monkeypatch.setattr(ninja_settings, "NUM_PROXIES", 1)
+    settings.API_RATE_LIMIT = 2
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        assert client.get("/api/v1/topics", HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7").status_code == 200
+    assert client.get("/api/v1/topics", HTTP_X_FORWARDED_FOR="3.3.3.3, 203.0.113.7").status_code == 429
+    assert client.get("/api/v1/topics", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
+
+
+def test_not_behind_a_proxy_a_forwarded_address_is_ignored(client, settings, world):
+    settings.API_RATE_LIMIT = 2
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        assert client.get("/api/v1/topics", HTTP_X_FORWARDED_FOR=forged).status_code == 200
+    assert client.get("/api/v1/topics", HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 429
