@@ -18,6 +18,9 @@ three or more of its forces (bench/whatif.lua): never one the app caches. Replie
 the same readers, each request the next reader's, to a public annotation of the posts' scenario
 drawn at random (bench/reply.lua; on SQLite the scenario is first given REPLY_TARGETS public
 annotations), with the server's annotation rate limit raised so that none is refused.
+The API rows ask, anonymously, for /api/v1/topics and for a page from the middle of the measured
+topic's public annotations (/api/v1/annotations?topic=…, the page reached by following `next`
+halfway along), with the server's API rate limit raised so that none is refused (429).
 Printed, and written to bench/results/<db>.md. Only loopback is ever targeted, and every run is
 bounded in time.
 """
@@ -37,7 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
 from typing import NamedTuple
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from harness import (
     ROOT,
@@ -85,6 +88,9 @@ REPLY_BODY = urlencode({"body": "Benchmark reply: *agreed*, with [a source](http
 # The server's DIPLOMACY_ANNOTATION_RATE_LIMIT (20 a minute): the readers rotate, but a burst of
 # posts and replies must never be refused (wrk would count it an error, and it is not what is measured).
 ANNOTATION_RATE_LIMIT = 1_000_000
+# The server's DIPLOMACY_API_RATE_LIMIT (120 a minute per client address): wrk is one address.
+API_RATE_LIMIT = 1_000_000
+API_PAGES_MAX = 2_000  # `next` links followed at most, to find the middle page of the topic's annotations
 
 # Budgets from the performance issues: (row, kind, limit). "ratio" is a share of /healthz at
 # --connections, "p95" a latency at --latency-connections, "nginx" the anonymous topic page
@@ -112,6 +118,8 @@ PG_BUDGETS = [
     ("post a reply", "p95", 100),
     ("save an estimate", "p95", 100),
     ("what-if, a fresh combination", "ratio", 0.30),
+    ("API: topics", "p95", 50),
+    ("API: annotations page", "p95", 50),
     ("topic (anonymous) through nginx", "nginx", 5.0),
 ]
 
@@ -133,6 +141,15 @@ class Replying(NamedTuple):
     first: str
     annotations: int
     scenario: str
+
+
+class ApiPage(NamedTuple):
+    """The page of the measured topic's annotations the API row asks for: its address, which page, of how many."""
+
+    path: str
+    topic: str
+    page: int
+    pages: int
 
 
 class Estimating(NamedTuple):
@@ -201,9 +218,12 @@ def main() -> int:
         replying = _replying(env, args.db, Path(scratch) / "replies.txt") if _chosen(args, "post a reply") else None
         if replying:
             _try_reply(args.port, replying, signed_in[0])
-        rows = _measure(args, env, sessions, estimating, replying)
+        api_page = _api_page(args.port, topic) if _chosen(args, "API: annotations page") else None
+        if _chosen(args, "API: topics"):
+            _try_api(args.port, "/api/v1/topics")
+        rows = _measure(args, env, sessions, estimating, replying, api_page)
         latency_args = argparse.Namespace(**{**vars(args), "connections": args.latency_connections})
-        latency_rows = _measure(latency_args, env, sessions, estimating, replying, warm_up=False)
+        latency_rows = _measure(latency_args, env, sessions, estimating, replying, api_page, warm_up=False)
         nginx_rows = _measure_nginx(args, topic) if use_nginx else []
         rss = _worker_rss_mb(server.process.pid)
     report = _report(args, rows, latency_rows, nginx_rows, rss)
@@ -224,6 +244,7 @@ def _environment(args) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         "DIPLOMACY_ESTIMATE_RATE_LIMIT": str(ESTIMATE_RATE_LIMIT),
         "DIPLOMACY_ANNOTATION_RATE_LIMIT": str(ANNOTATION_RATE_LIMIT),
+        "DIPLOMACY_API_RATE_LIMIT": str(API_RATE_LIMIT),
     }
     if args.redis:
         extra["REDIS_URL"] = "redis://127.0.0.1:6379/3"
@@ -341,6 +362,28 @@ def _try_reply(port: int, replying: Replying, session) -> None:
         raise SystemExit(f"bench: replying on {replying.first} answered {answer.status}:\n{answer.text[:2000]}")
 
 
+def _try_api(port: int, path: str) -> dict:
+    """One API request before measuring (wrk counts a refusal as an error, but not why): its JSON."""
+    answer = request(port, "GET", path)
+    if answer.status != 200 or not answer.header("content-type").startswith("application/json"):
+        raise SystemExit(f"bench: {path} answered {answer.status}:\n{answer.text[:2000]}")
+    return json.loads(answer.text)
+
+
+def _api_page(port: int, topic: str) -> ApiPage:
+    """The middle page of the topic's public annotations in the API, found the way a client finds
+    it: following `next` from the first page (the addresses only, on this server: `next` names the
+    site's own address, DIPLOMACY_SITE_URL)."""
+    slug = topic.strip("/").split("/")[1]
+    pages = [f"/api/v1/annotations?{urlencode({'topic': slug})}"]
+    while len(pages) <= API_PAGES_MAX and (following := _try_api(port, pages[-1])["next"]):
+        address = urlsplit(following)
+        pages.append(f"{address.path}?{address.query}")
+    middle = len(pages) // 2
+    print(f"== the API's annotations of {slug}: {len(pages)} pages, measuring page {middle + 1}", flush=True)
+    return ApiPage(pages[middle], slug, middle + 1, len(pages))
+
+
 FACTORS_SCRIPT = """
 from diplomacy.scenarios.models import Factor
 acting = Factor.objects.filter(influences__scenario__topic__slug={topic!r}, influences__scenario__is_published=True)
@@ -397,7 +440,13 @@ def _wrk(
 
 
 def _measure(
-    args, env, sessions: Path, estimating: Estimating, replying: Replying | None, warm_up: bool = True
+    args,
+    env,
+    sessions: Path,
+    estimating: Estimating,
+    replying: Replying | None,
+    api_page: ApiPage | None,
+    warm_up: bool = True,
 ) -> list[tuple[str, str, dict]]:
     topic, scenario = SQLITE_PAGES if args.db == "sqlite" else PG_PAGES
     posts = SQLITE_POSTS if args.db == "sqlite" else PG_POSTS
@@ -421,6 +470,8 @@ def _measure(
         ),
         Endpoint("save an estimate", estimating.first, sessions, targets=estimating.targets),
         Endpoint("what-if, a fresh combination", f"{topic}what-if/", factors=_factors(env, topic)),
+        Endpoint("API: topics", "/api/v1/topics"),
+        Endpoint("API: annotations page", api_page.path if api_page else ""),
     ]
     endpoints = [endpoint for endpoint in endpoints if _chosen(args, endpoint.name)]
     if warm_up:
@@ -447,6 +498,8 @@ def _measure(
             result |= {"topics": estimating.topics, "readers": estimating.readers}
         if replies and replying:
             result |= {"replied": replying.annotations, "on": replying.scenario}
+        if api_page and path == api_page.path:
+            result |= {"api_page": api_page.page, "api_pages": api_page.pages, "api_topic": api_page.topic}
         rows.append((name, path, result))
     # The baseline again at the end, to show how much the machine moved during the run.
     print("== /healthz again", flush=True)
@@ -521,6 +574,8 @@ def _label(name: str, r: dict) -> str:
         return f"{name}, {r['topics']} topics of ~{r['readers']:,} readers"
     if "replied" in r:
         return f"{name}, to {r['replied']} annotations of {r['on']}"
+    if "api_page" in r:
+        return f"{name}, {r['api_topic']}'s, page {r['api_page']} of {r['api_pages']}"
     return name
 
 

@@ -14,17 +14,17 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
 from diplomacy.scenarios.models import Outcome
 
 from . import represent, schemas
-from .pages import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, page
+from .pages import BadCursor, page
+from .params import DEFAULT_LIMIT, Cursor, Limit, OutcomeFilter, ScenarioFilter, Since, TopicFilter, slug
 
 ERRORS: dict[int, type] = {400: schemas.Error, 404: schemas.Error, 429: schemas.Error}
 
@@ -91,17 +91,6 @@ def _one(queryset, what: str, **lookup: Any) -> Any:
     return found
 
 
-def _since(moment: datetime.datetime | None) -> datetime.datetime | None:
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment)
-    return moment
-
-
-# How many items a page holds: `limit`, from 1 to MAX_LIMIT.
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items a page holds, 1 to {MAX_LIMIT}.")]
-Cursor = Annotated[str | None, Query(description="Where a page starts: only as a `next` address gives it.")]
-
-
 def _page(request: HttpRequest, queryset, represent_one, cursor: str | None, limit: int) -> dict:
     found = page(request, queryset, cursor=cursor, limit=limit)
     return {"items": [represent_one(item) for item in found.items], "next": found.next}
@@ -111,7 +100,7 @@ def _last_modified(response: HttpResponse, moment: datetime.datetime) -> None:
     response["Last-Modified"] = http_date(moment.timestamp())
 
 
-@api.get("/", response=schemas.Index, url_name="index", summary="Where everything is", tags=["index"])
+@api.get("/", response={200: schemas.Index, **ERRORS}, url_name="index", summary="Where everything is", tags=["index"])
 @strict
 def index(request: HttpRequest) -> dict:
     names = ("topics", "outcomes", "scenarios", "factors", "sources", "developments", "annotations")
@@ -131,7 +120,7 @@ def topics(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_L
 
 @api.get("/topics/{topic}", response={200: schemas.Topic, **ERRORS}, url_name="topic", tags=["topics"])
 @strict
-def topic(request: HttpRequest, topic: str) -> dict:
+def topic(request: HttpRequest, topic: Annotated[str, slug("The topic's slug.")]) -> dict:
     """A topic: its background, positions, estimates, scenarios and sources."""
     found = represent.topics(scenario_fields=represent.SCENARIO_ITEM).prefetch_related("sources")
     return represent.topic_detail(_one(found, "topic", slug=topic))
@@ -139,7 +128,7 @@ def topic(request: HttpRequest, topic: str) -> dict:
 
 @api.get("/topics/{topic}/history", response={200: schemas.History, **ERRORS}, url_name="history", tags=["topics"])
 @strict
-def history(request: HttpRequest, topic: str) -> dict:
+def history(request: HttpRequest, topic: Annotated[str, slug("The topic's slug.")]) -> dict:
     """Every revision of the editors' estimates, oldest first, and the community's readings."""
     return represent.history(_one(represent.topics(scenario_fields=represent.SCENARIO_ITEM), "topic", slug=topic))
 
@@ -151,7 +140,11 @@ def history(request: HttpRequest, topic: str) -> dict:
     tags=["scenarios"],
 )
 @strict
-def scenario(request: HttpRequest, topic: str, scenario: str) -> dict:
+def scenario(
+    request: HttpRequest,
+    topic: Annotated[str, slug("The topic's slug.")],
+    scenario: Annotated[str, slug("The scenario's slug.")],
+) -> dict:
     """A scenario: narrative, implications, likelihood and rationale, signposts and their states,
     the factors that push it, and its sources."""
     found = _one(represent.scenario_details(), "scenario", topic__slug=topic, slug=scenario)
@@ -162,8 +155,8 @@ def scenario(request: HttpRequest, topic: str, scenario: str) -> dict:
 @strict
 def scenarios(
     request: HttpRequest,
-    topic: str | None = None,
-    outcome: str | None = None,
+    topic: TopicFilter = None,
+    outcome: OutcomeFilter = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> dict:
@@ -185,7 +178,7 @@ def outcomes(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT
 
 @api.get("/outcomes/{outcome}", response={200: schemas.Outcome, **ERRORS}, url_name="outcome", tags=["outcomes"])
 @strict
-def outcome(request: HttpRequest, outcome: str) -> dict:
+def outcome(request: HttpRequest, outcome: Annotated[str, slug("The outcome's slug.")]) -> dict:
     return represent.outcome(_one(Outcome.objects.all(), "outcome", slug=outcome))
 
 
@@ -198,7 +191,7 @@ def factors(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_
 
 @api.get("/factors/{factor}", response={200: schemas.Factor, **ERRORS}, url_name="factor", tags=["factors"])
 @strict
-def factor(request: HttpRequest, factor: str) -> dict:
+def factor(request: HttpRequest, factor: Annotated[str, slug("The factor's slug.")]) -> dict:
     return represent.factor(_one(represent.factors(), "factor", slug=factor))
 
 
@@ -211,7 +204,7 @@ def sources(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_
 
 @api.get("/sources/{source}", response={200: schemas.Source, **ERRORS}, url_name="source", tags=["sources"])
 @strict
-def source(request: HttpRequest, source: str) -> dict:
+def source(request: HttpRequest, source: Annotated[str, slug("The source's key.")]) -> dict:
     return represent.source(_one(represent.sources(), "source", key=source))
 
 
@@ -221,8 +214,8 @@ def source(request: HttpRequest, source: str) -> dict:
 @strict
 def developments(
     request: HttpRequest,
-    topic: str | None = None,
-    since: datetime.datetime | None = None,
+    topic: TopicFilter = None,
+    since: Since = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> dict:
@@ -231,7 +224,7 @@ def developments(
     found = represent.developments()
     if topic is not None:
         found = found.filter(topics__slug=topic, topics__is_published=True)
-    if since := _since(since):
+    if since is not None:
         found = found.filter(updated_at__gte=since)
     return _page(request, found, represent.development, cursor, limit)
 
@@ -253,9 +246,9 @@ def development(request: HttpRequest, response: HttpResponse, development: int) 
 @strict
 def annotations(
     request: HttpRequest,
-    topic: str | None = None,
-    scenario: str | None = None,
-    since: datetime.datetime | None = None,
+    topic: TopicFilter = None,
+    scenario: ScenarioFilter = None,
+    since: Since = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> dict:
@@ -267,7 +260,7 @@ def annotations(
         found = found.filter(scenario__topic__slug=topic)
     if scenario is not None:
         found = found.filter(scenario__slug=scenario)
-    if since := _since(since):
+    if since is not None:
         found = found.filter(updated_at__gte=since)
     return _page(request, found, represent.annotation, cursor, limit)
 

@@ -242,7 +242,7 @@ def test_a_malformed_cursor_is_a_400(client, world, cursor):
     assert response.status_code == 400 and "cursor" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("limit", ["0", "201", "ten", "-1"])
+@pytest.mark.parametrize("limit", ["0", "201", "ten", "-1", "1.0", "%201"])
 def test_a_limit_out_of_range_is_a_400(client, limit):
     response = get(client, f"/api/v1/topics?limit={limit}")
     assert response.status_code == 400 and "limit" in response.json()["detail"]
@@ -258,7 +258,19 @@ def test_unknown_filters_are_named_in_a_400(client):
     assert get(client, "/api/v1/topics/arms-control?expand=1").status_code == 400
 
 
-@pytest.mark.parametrize("since", ["yesterday", "2026-13-01", "1/2/2026", ""])
+@pytest.mark.parametrize(
+    "since",
+    [
+        "yesterday",
+        "2026-13-01",
+        "1/2/2026",
+        "",
+        "0",  # not a Unix time either
+        "1700000000",
+        "9999-12-31T23:59:59-14:00",  # past the last day in UTC
+        "0001-01-01T00:00:00%2B14:00",  # before the first
+    ],
+)
 def test_a_since_that_is_no_date_is_a_400(client, since):
     response = get(client, f"/api/v1/annotations?since={since}")
     assert response.status_code == 400 and "since" in response.json()["detail"]
@@ -282,6 +294,28 @@ def test_a_since_that_is_no_date_is_a_400(client, since):
 def test_unknown_objects_and_addresses_are_404_in_json(client, world, path):
     response = get(client, path)
     assert response.status_code == 404 and response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/topics/a%00b",
+        "/api/v1/topics/arms-control/scenarios/a%00",
+        "/api/v1/sources/%00",
+        "/api/v1/scenarios?topic=%00",
+        "/api/v1/annotations?scenario=a%00b",
+        "/api/v1/developments?topic=arms%20control",
+    ],
+)
+def test_what_is_no_slug_is_a_400_on_every_database(client, world, path):
+    """PostgreSQL refuses a NUL byte in text with an error: it must never get that far."""
+    response = get(client, path)
+    assert response.status_code == 400 and "pattern" in response.json()["detail"]
+
+
+def test_a_since_with_an_offset_postgresql_has_no_name_for_is_taken(client, world):
+    """-17:02 is past what PostgreSQL accepts in a timestamp: the moment goes to it in UTC."""
+    assert get(client, "/api/v1/annotations?since=2000-01-01T00:00:00-17:02").json()["items"]
 
 
 def test_an_id_that_is_no_number_is_a_400(client):
