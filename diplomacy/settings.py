@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything that answers on its own (CommonMiddleware's redirects), as django-cors-headers asks.
     "corsheaders.middleware.CorsMiddleware",
+    # The API's per-address limit, inside CORS so that a 429 still carries its headers.
+    "diplomacy.api.limits.RateLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

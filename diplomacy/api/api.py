@@ -10,34 +10,22 @@ import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
-from ninja.throttling import AnonRateThrottle
 
 from diplomacy.scenarios.models import Outcome
 
-from . import represent, schemas
+from . import caching, represent, schemas
 from .pages import BadCursor, page
 from .params import DEFAULT_LIMIT, Cursor, Limit, OutcomeFilter, ScenarioFilter, Since, TopicFilter, slug
 
 ERRORS: dict[int, type] = {400: schemas.Error, 404: schemas.Error, 429: schemas.Error}
-
-
-class PerMinute(AnonRateThrottle):
-    """API_RATE_LIMIT requests a minute per client address (read when asked, so tests may change it)."""
-
-    def __init__(self) -> None:
-        super().__init__("1/m")
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        self.num_requests, self.duration = settings.API_RATE_LIMIT, 60
-        return super().allow_request(request)
 
 
 api = NinjaAPI(
@@ -50,7 +38,6 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url=None,
-    throttle=[PerMinute()],
 )
 
 
@@ -112,6 +99,7 @@ def index(request: HttpRequest) -> dict:
 
 
 @api.get("/topics", response={200: schemas.TopicPage, **ERRORS}, url_name="topics", tags=["topics"])
+@decorate_view(caching.cached(caching.topic_list))
 @strict
 def topics(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
     """Published topics, each with its current estimates: the editors' and the community's."""
@@ -119,6 +107,7 @@ def topics(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_L
 
 
 @api.get("/topics/{topic}", response={200: schemas.Topic, **ERRORS}, url_name="topic", tags=["topics"])
+@decorate_view(caching.cached(caching.one_topic))
 @strict
 def topic(request: HttpRequest, topic: Annotated[str, slug("The topic's slug.")]) -> dict:
     """A topic: its background, positions, estimates, scenarios and sources."""
@@ -127,6 +116,7 @@ def topic(request: HttpRequest, topic: Annotated[str, slug("The topic's slug.")]
 
 
 @api.get("/topics/{topic}/history", response={200: schemas.History, **ERRORS}, url_name="history", tags=["topics"])
+@decorate_view(caching.cached(caching.one_topic))
 @strict
 def history(request: HttpRequest, topic: Annotated[str, slug("The topic's slug.")]) -> dict:
     """Every revision of the editors' estimates, oldest first, and the community's readings."""
@@ -139,6 +129,7 @@ def history(request: HttpRequest, topic: Annotated[str, slug("The topic's slug."
     url_name="scenario",
     tags=["scenarios"],
 )
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def scenario(
     request: HttpRequest,
@@ -152,6 +143,7 @@ def scenario(
 
 
 @api.get("/scenarios", response={200: schemas.ScenarioPage, **ERRORS}, url_name="scenarios", tags=["scenarios"])
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def scenarios(
     request: HttpRequest,
@@ -170,6 +162,7 @@ def scenarios(
 
 
 @api.get("/outcomes", response={200: schemas.OutcomePage, **ERRORS}, url_name="outcomes", tags=["outcomes"])
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def outcomes(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
     """The kinds of outcome every topic's scenarios are sorted by, best first by `order`."""
@@ -177,12 +170,14 @@ def outcomes(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT
 
 
 @api.get("/outcomes/{outcome}", response={200: schemas.Outcome, **ERRORS}, url_name="outcome", tags=["outcomes"])
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def outcome(request: HttpRequest, outcome: Annotated[str, slug("The outcome's slug.")]) -> dict:
     return represent.outcome(_one(Outcome.objects.all(), "outcome", slug=outcome))
 
 
 @api.get("/factors", response={200: schemas.FactorPage, **ERRORS}, url_name="factors", tags=["factors"])
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def factors(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
     """The forces acting on the talks, each with how it pushes each published scenario."""
@@ -190,12 +185,14 @@ def factors(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_
 
 
 @api.get("/factors/{factor}", response={200: schemas.Factor, **ERRORS}, url_name="factor", tags=["factors"])
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def factor(request: HttpRequest, factor: Annotated[str, slug("The factor's slug.")]) -> dict:
     return represent.factor(_one(represent.factors(), "factor", slug=factor))
 
 
 @api.get("/sources", response={200: schemas.SourcePage, **ERRORS}, url_name="sources", tags=["sources"])
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def sources(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
     """The quoted passages published content rests on."""
@@ -203,6 +200,7 @@ def sources(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_
 
 
 @api.get("/sources/{source}", response={200: schemas.Source, **ERRORS}, url_name="source", tags=["sources"])
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def source(request: HttpRequest, source: Annotated[str, slug("The source's key.")]) -> dict:
     return represent.source(_one(represent.sources(), "source", key=source))
@@ -211,6 +209,7 @@ def source(request: HttpRequest, source: Annotated[str, slug("The source's key."
 @api.get(
     "/developments", response={200: schemas.DevelopmentPage, **ERRORS}, url_name="developments", tags=["developments"]
 )
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def developments(
     request: HttpRequest,
@@ -235,6 +234,7 @@ def developments(
     url_name="development",
     tags=["developments"],
 )
+@decorate_view(caching.cached(caching.editorial))
 @strict
 def development(request: HttpRequest, response: HttpResponse, development: int) -> dict:
     found = _one(represent.developments(), "development", pk=development)
@@ -243,6 +243,7 @@ def development(request: HttpRequest, response: HttpResponse, development: int) 
 
 
 @api.get("/annotations", response={200: schemas.AnnotationPage, **ERRORS}, url_name="annotations", tags=["annotations"])
+@decorate_view(caching.cached(caching.annotations))
 @strict
 def annotations(
     request: HttpRequest,
@@ -271,6 +272,7 @@ def annotations(
     url_name="annotation",
     tags=["annotations"],
 )
+@decorate_view(caching.cached(caching.annotations))
 @strict
 def annotation(request: HttpRequest, response: HttpResponse, annotation: int) -> dict:
     found = _one(represent.annotations(), "annotation", pk=annotation)

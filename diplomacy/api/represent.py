@@ -143,12 +143,7 @@ def estimates(topic: Topic) -> Data:
     return {
         "as_of": topic.as_of,  # type: ignore[attr-defined]
         "editors": [number(s, s.likelihood) for s in shown],
-        "community": {
-            "readers": community.readers if community else 0,
-            "shown": bool(whole),
-            "updated_at": community.updated_at if community else None,
-            "numbers": [number(s, whole[s.pk]) for s in shown if s.pk in whole],
-        },
+        "community": {"shown": bool(whole), "numbers": [number(s, whole[s.pk]) for s in shown if s.pk in whole]},
     }
 
 
@@ -167,7 +162,10 @@ def topic_item(topic: Topic) -> Data:
 
 
 def topic_detail(topic: Topic) -> Data:
-    return topic_item(topic) | {
+    item = topic_item(topic)
+    community: Community | None = getattr(topic, "community", None)
+    item["estimates"]["community"]["readers"] = community.readers if community else 0
+    return item | {
         "background": topic.background,
         "stakes": topic.stakes,
         "us_position": topic.us_position,

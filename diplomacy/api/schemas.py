@@ -39,16 +39,22 @@ class Number(Schema):
 
 
 class Community(Schema):
-    readers: int = Field(description="How many readers' estimates it combines.")
     shown: bool = Field(description="False until enough readers have estimated; `numbers` is empty then.")
-    updated_at: datetime.datetime | None
     numbers: list[Number]
+
+
+class CommunityOfTopic(Community):
+    readers: int = Field(description="How many readers' estimates it combines.")
 
 
 class Estimates(Schema):
     as_of: datetime.date | None = Field(description="The day the editors' current numbers hold from.")
     editors: list[Number]
     community: Community
+
+
+class EstimatesOfTopic(Estimates):
+    community: CommunityOfTopic
 
 
 class TopicItem(Schema):
@@ -90,6 +96,7 @@ class Source(Schema):
 
 
 class Topic(TopicItem):
+    estimates: EstimatesOfTopic
     background: str
     stakes: str
     us_position: str
