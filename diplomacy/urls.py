@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("diplomacy.whatif.urls")),
     path("", include("diplomacy.notifications.urls")),
     path("", include("diplomacy.api.urls")),
+    path("", include("diplomacy.embeds.urls")),
     path("topics/<slug:topic>/", views.topic_detail, name="topic"),
     path("topics/<slug:topic>/preview.png", views.topic_preview, name="topic_preview"),
     path("topics/<slug:topic>/annotations.atom", topic_annotations_feed, name="topic_annotation_feed"),

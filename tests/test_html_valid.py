@@ -696,6 +696,12 @@ CASES: list[Case] = [
     Case("scores", "scores", get(lambda w: reverse("scores"))),
     Case("topic-scores", "topic_scores", get(lambda w: reverse("topic_scores", args=[w.resolved.slug]))),
     Case("topic-scores-unresolved", "topic_scores", get(lambda w: reverse("topic_scores", args=[w.topic.slug]))),
+    # The embed is the same for everyone; the resolved topic's shows its resolution and the community's numbers.
+    Case("embed", "embed_topic", get(lambda w: reverse("embed_topic", args=[w.topic.slug]))),
+    Case("embed-resolved", "embed_topic", get(lambda w: reverse("embed_topic", args=[w.resolved.slug]))),
+    Case("embed-draft", "embed_topic", get(lambda w: reverse("embed_topic", args=[w.draft_topic.slug])), status=404),
+    # The API's docs: our page around Swagger UI (which draws the rest with JavaScript).
+    Case("api-docs", "api_docs", get(lambda w: reverse("api_docs"))),
 ]
 
 # What the checker is not given, and why: none of it is an HTML page.
@@ -714,6 +720,8 @@ NOT_HTML = {
     "topic_development_feed": "an Atom feed",
     "topic_history_csv": "CSV",
     "notification_feed": "an Atom feed",
+    "oembed": "JSON",
+    "ninja": "the API (django-ninja's app): JSON, and its OpenAPI schema",
 }
 
 RUNS = [(case, role) for case in CASES for role in case.roles]

@@ -23,6 +23,21 @@
       function () { announce("Could not copy; the link is " + link.href); }
     );
   });
+
+  // "Copy" beside text to copy (a topic's embed code): shown only where the clipboard can be
+  // written; without it the text stays in its readonly box, to select and copy by hand.
+  if (navigator.clipboard) {
+    document.querySelectorAll("[data-copy-from]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-from]");
+    var source = button && document.getElementById(button.getAttribute("data-copy-from"));
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.value).then(
+      function () { announce("Copied to the clipboard"); },
+      function () { source.select(); announce("Could not copy; the text is selected, to copy by hand"); }
+    );
+  });
 })();
 
 // "Annotate this passage": select words in a scenario's narrative, and the form opens with
