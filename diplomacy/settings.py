@@ -281,7 +281,7 @@ CONTENT_SECURITY_POLICY = {
 # no cookies: the API answers with public data whoever asks).
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/(api/v1/|oembed$)"
-CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_METHODS = ("GET", "OPTIONS")
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")
 # Requests a minute one client address may make to the API; more is answered 429 with Retry-After.
 API_RATE_LIMIT = env_int("DIPLOMACY_API_RATE_LIMIT", 120)

@@ -265,7 +265,7 @@ class Annotation(models.Model):
     def hide(self, *, by, reason: str) -> None:
         self.state = self.State.HIDDEN
         self.moderation_reason = reason
-        self.save(update_fields=["state", "moderation_reason", "updated_at"])
+        self._moderate()
         ModerationEvent.objects.create(annotation=self, editor=by, action=ModerationEvent.Action.HIDE, reason=reason)
 
     def restore(self, *, by, reason: str) -> None:
@@ -273,8 +273,16 @@ class Annotation(models.Model):
         self.flags.filter(cleared_at__isnull=True).update(cleared_at=timezone.now())
         self.state = self.State.SHOWN
         self.moderation_reason = ""
-        self.save(update_fields=["state", "moderation_reason", "updated_at"])
+        self._moderate()
         ModerationEvent.objects.create(annotation=self, editor=by, action=ModerationEvent.Action.RESTORE, reason=reason)
+
+    def _moderate(self) -> None:
+        """Save the new state; hiding or restoring an annotation hides or shows its thread too, so
+        the replies count as changed then (a client asking for what changed since sees them)."""
+        with transaction.atomic():
+            self.save(update_fields=["state", "moderation_reason", "updated_at"])
+            if not self.is_reply:
+                self.thread_replies.update(updated_at=self.updated_at)
 
     def clear_flags(self, *, by, reason: str) -> int:
         cleared = self.flags.filter(cleared_at__isnull=True).update(cleared_at=timezone.now())

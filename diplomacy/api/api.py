@@ -4,7 +4,6 @@ at /api/v1/openapi.json and its docs at /api/docs/ (django-ninja, Swagger UI fro
 Public data only, whoever asks: no view here reads the session or the user, so a signed-in
 editor's cookies change nothing (and nothing here writes, so there is no CSRF to guard)."""
 
-import datetime
 import functools
 import inspect
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.decorators import decorate_view
@@ -64,7 +64,8 @@ def strict(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if unknown := sorted(set(request.GET) - names):
+        path = set(request.resolver_match.kwargs) if request.resolver_match else set()
+        if unknown := sorted(set(request.GET) - (names - path)):  # a path's parts are not query parameters
             raise HttpError(400, f"Unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
         return view(request, *args, **kwargs)
 
@@ -81,10 +82,6 @@ def _one(queryset, what: str, **lookup: Any) -> Any:
 def _page(request: HttpRequest, queryset, represent_one, cursor: str | None, limit: int) -> dict:
     found = page(request, queryset, cursor=cursor, limit=limit)
     return {"items": [represent_one(item) for item in found.items], "next": found.next}
-
-
-def _last_modified(response: HttpResponse, moment: datetime.datetime) -> None:
-    response["Last-Modified"] = http_date(moment.timestamp())
 
 
 @api.get("/", response={200: schemas.Index, **ERRORS}, url_name="index", summary="Where everything is", tags=["index"])
@@ -165,7 +162,7 @@ def scenarios(
 @decorate_view(caching.cached(caching.editorial))
 @strict
 def outcomes(request: HttpRequest, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
-    """The kinds of outcome every topic's scenarios are sorted by, best first by `order`."""
+    """The kinds of outcome every topic's scenarios are sorted by (`order`: 1 is the best)."""
     return _page(request, Outcome.objects.all(), represent.outcome, cursor, limit)
 
 
@@ -219,7 +216,8 @@ def developments(
     limit: Limit = DEFAULT_LIMIT,
 ) -> dict:
     """Published developments: events, the sources that report them and the signposts they mark.
-    `since`: those added or changed from then on (a date or a date and time, ISO 8601)."""
+    `since`: those added or edited from then on (a date or a date and time, ISO 8601); one that was
+    published, or unpublished, without an edit is not reported by it: compare ids to see."""
     found = represent.developments()
     if topic is not None:
         found = found.filter(topics__slug=topic, topics__is_published=True)
@@ -236,10 +234,8 @@ def developments(
 )
 @decorate_view(caching.cached(caching.editorial))
 @strict
-def development(request: HttpRequest, response: HttpResponse, development: int) -> dict:
-    found = _one(represent.developments(), "development", pk=development)
-    _last_modified(response, found.updated_at)
-    return represent.development(found)
+def development(request: HttpRequest, development: int) -> dict:
+    return represent.development(_one(represent.developments(), "development", pk=development))
 
 
 @api.get("/annotations", response={200: schemas.AnnotationPage, **ERRORS}, url_name="annotations", tags=["annotations"])
@@ -255,7 +251,10 @@ def annotations(
 ) -> dict:
     """Public annotations and replies. `topic`: a topic's slug; `scenario`: a scenario's slug (with
     `topic`, that one scenario; alone, the scenarios of that slug on every topic); `since`: those
-    written or changed from then on (a date or a date and time, ISO 8601)."""
+    written or changed from then on (a date or a date and time, ISO 8601: edits, an editor hiding
+    or restoring a thread, an author's new name). What has gone (deleted, hidden, made private, on a
+    scenario unpublished) is simply no longer listed, and what appears because its scenario was
+    published is not reported as new: compare ids to see either."""
     found = represent.annotations()
     if topic is not None:
         found = found.filter(scenario__topic__slug=topic)
@@ -276,11 +275,11 @@ def annotations(
 @strict
 def annotation(request: HttpRequest, response: HttpResponse, annotation: int) -> dict:
     found = _one(represent.annotations(), "annotation", pk=annotation)
-    _last_modified(response, found.updated_at)
+    response["Last-Modified"] = http_date(represent.changed_at(found).timestamp())
     return represent.annotation(found)
 
 
-@require_safe
+@csrf_exempt  # nothing here is written: any method gets the same JSON 404, not the CSRF page
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any other address under /api/v1/: a 404 in JSON, never the site's HTML page."""
     return JsonResponse({"detail": "No such address in the API: see /api/v1/openapi.json."}, status=404)

@@ -4,6 +4,7 @@ The querysets here are the API's visibility rule: published topics, scenarios an
 public annotations in threads everyone sees (`Annotation.objects.public()`), as an anonymous reader
 sees them, whoever asks."""
 
+import datetime
 import functools
 from typing import Any
 
@@ -39,7 +40,6 @@ def page(obj: Any) -> str:
 # The querysets.
 
 
-# What a list of scenarios shows of each (not the narrative and the rest of a scenario's page).
 # What a list of scenarios shows of each (not the narrative and the rest of a scenario's page), and
 # what an estimate names.
 NUMBER = ("pk", "slug", "topic_id", "outcome_id", "likelihood")
@@ -67,7 +67,6 @@ def scenarios():
         Scenario.objects.published()
         .select_related("topic", "outcome")
         .only(*SCENARIO_ITEM, "topic__slug", "outcome__slug")
-        .order_by("outcome__order", "pk")
     )
 
 
@@ -115,7 +114,8 @@ def developments():
 ANNOTATION = (
     *("pk", "kind", "scenario_id", "author_id", "parent_id", "root_id"),
     *("quote", "body", "body_html", "created_at", "edited_at", "updated_at"),
-    *("scenario__slug", "scenario__topic_id", "scenario__topic__slug", "author__username"),
+    *("scenario__slug", "scenario__updated_at", "scenario__topic_id", "scenario__topic__slug"),
+    *("scenario__topic__updated_at", "author__username"),
 )
 
 
@@ -304,6 +304,12 @@ def development(item: Development) -> Data:
         "url": page(item),
         "api_url": api("development", development=item.pk),
     }
+
+
+def changed_at(item: Annotation) -> datetime.datetime:
+    """When anything an annotation's answer shows last changed: it (its author's renames touch it
+    too), or the slugs of its scenario and topic."""
+    return max(item.updated_at, item.scenario.updated_at, item.scenario.topic.updated_at)
 
 
 def annotation(item: Annotation) -> Data:

@@ -105,6 +105,8 @@ def _user_saved(sender: type, instance: User, created: bool, **kwargs: Any) -> N
     theirs.update(updated_at=timezone.now())
     readers_changed(theirs.for_everyone().values_list("scenario_id", flat=True).distinct())
     Version.bump([SCORES])  # listed readers' names show on the scores
+    if Revision.objects.filter(editor=instance).exists():  # an editor's name shows in topics' histories
+        Version.bump([EDITORIAL])
 
 
 MISSING = object()

@@ -30,6 +30,7 @@ TWO_COLUMNS = 540
 HEIGHT = 780
 # A width or height as a consumer writes it: digits only (int() would also take "1_0" or "٣").
 _WHOLE = re.compile(r"[0-9]{1,6}")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,12 @@ class Size:
     height: int
 
 
-def clamp(asked: str | None, largest: int, least: int) -> int:
-    """A consumer's maxwidth or maxheight: at most `largest`, at least `least`; what is not a
-    whole number (missing, negative, garbled) asks for nothing, so `largest`."""
-    if asked is None or not _WHOLE.fullmatch(asked.strip()):
+def asked(value: str | None, largest: int) -> int:
+    """A consumer's maxwidth or maxheight, capped at `largest`; what is not a whole number (missing,
+    negative, garbled) asks for nothing, so `largest`."""
+    if value is None or not _WHOLE.fullmatch(value.strip()):
         return largest
-    return max(least, min(largest, int(asked)))
+    return min(largest, int(value))
 
 
 def height_at(width: int) -> int:
@@ -51,11 +52,13 @@ def height_at(width: int) -> int:
     return next((height for widest, height in HEIGHTS if width <= widest), TWO_COLUMNS)
 
 
-def fit(maxwidth: str | None = None, maxheight: str | None = None) -> Size:
+def fit(maxwidth: str | None = None, maxheight: str | None = None) -> Size | None:
     """The embed's size within what a consumer has room for: as wide as allowed, then as tall as
-    it needs at that width, or as allowed."""
-    width = clamp(maxwidth, WIDTH, MIN_WIDTH)
-    return Size(width, clamp(maxheight, height_at(width), MIN_HEIGHT))
+    it needs at that width, or as allowed. None when the room is smaller than the embed can be
+    (oEmbed: a provider never answers larger than asked; the consumer shows a plain link then)."""
+    width = asked(maxwidth, WIDTH)
+    height = asked(maxheight, height_at(max(width, MIN_WIDTH)))
+    return Size(width, height) if width >= MIN_WIDTH and height >= MIN_HEIGHT else None
 
 
 def embed_url(slug: str) -> str:
@@ -94,4 +97,5 @@ def topic_slug(url: str) -> str | None:
         match = resolve(unquote(parts.path))
     except Resolver404:
         return None
-    return match.kwargs.get("topic") if match.url_name == "topic" else None
+    slug = match.kwargs.get("topic") if match.view_name == "topic" else None  # not the API's "api:topic"
+    return slug if isinstance(slug, str) and _SLUG.fullmatch(slug) else None

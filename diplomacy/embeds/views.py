@@ -93,6 +93,9 @@ def oembed(request: HttpRequest) -> HttpResponse:
     if topic is None:
         return JsonResponse({"detail": "No published topic page of this site at that url."}, status=404)
     size = sizes.fit(request.GET.get("maxwidth"), request.GET.get("maxheight"))
+    if size is None:
+        detail = f"The embed needs at least {sizes.MIN_WIDTH} × {sizes.MIN_HEIGHT} pixels."
+        return JsonResponse({"detail": detail}, status=404)
     answer = {
         "version": "1.0",
         "type": "rich",

@@ -8,8 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from diplomacy.annotations.models import Annotation
 from diplomacy.api.pages import encode
+from diplomacy.core.models import Version
 from diplomacy.core.site import site_url
+from diplomacy.scenarios.models import Scenario, Topic
 from tests.api.conftest import grow
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +222,8 @@ def test_drafts_are_not_found_even_by_their_editor(client, editor, world, contri
 def test_nothing_is_written_and_no_csrf_surface(client, world):
     response = client.post("/api/v1/topics", {"title": "Mine"})
     assert response.status_code == 405
+    elsewhere = client.post("/api/v1/no-such-thing", {"title": "Mine"})  # JSON, not the CSRF page
+    assert elsewhere.status_code == 404 and elsewhere.json()["detail"]
     assert get(client, "/api/v1/topics").json()["items"][0]["title"] == "Arms control"
 
 
@@ -257,6 +262,9 @@ def test_unknown_filters_are_named_in_a_400(client):
     assert response.status_code == 400
     assert response.json() == {"detail": "Unknown parameters: author, colour."}
     assert get(client, "/api/v1/topics/arms-control?expand=1").status_code == 400
+    # A part of the path is no query parameter: not silently ignored either.
+    assert get(client, "/api/v1/topics/arms-control?topic=other").json() == {"detail": "Unknown parameter: topic."}
+    assert get(client, "/api/v1/developments/1?development=2").status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -344,7 +352,23 @@ def test_an_annotation_has_last_modified_and_answers_if_modified_since(client, w
         client.get(f"/api/v1/annotations/{world.note.pk}", headers={"if-modified-since": last_modified}).status_code
         == 304
     )
-    assert get(client, f"/api/v1/developments/{world.development.pk}")["Last-Modified"]
+    # A development shows its marks, sources and topics, which change without touching it: no date.
+    assert "Last-Modified" not in get(client, f"/api/v1/developments/{world.development.pk}")
+
+
+def test_renaming_an_annotations_scenario_moves_its_last_modified(client, world):
+    path = f"/api/v1/annotations/{world.note.pk}"
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    for model, pk in ((Annotation, world.note.pk), (Scenario, world.scenario.pk), (Topic, world.topic.pk)):
+        model.objects.filter(pk=pk).update(updated_at=an_hour_ago)
+    Version.bump(["annotations"])  # as any change through the ORM's signals would
+    before = get(client, path)["Last-Modified"]
+    world.scenario.refresh_from_db()
+    world.scenario.slug = "renamed"
+    world.scenario.save()  # its answer shows the scenario's slug: an If-Modified-Since of before must not get a 304
+    answer = client.get(path, headers={"if-modified-since": before})
+    assert answer.status_code == 200 and answer.json()["scenario"] == "renamed"
+    assert answer["Last-Modified"] != before
 
 
 # CORS
@@ -451,3 +475,12 @@ def test_not_behind_a_proxy_a_forwarded_address_is_ignored(client, settings, wor
     for forged in ("1.1.1.1", "2.2.2.2"):
         assert client.get("/api/v1/topics", HTTP_X_FORWARDED_FOR=forged).status_code == 200
     assert client.get("/api/v1/topics", HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 429
+
+
+def test_a_thread_an_editor_restores_counts_as_changed_since(client, world, editor):
+    world.note.hide(by=editor, reason="Checking")
+    assert world.reply.pk not in {a["id"] for a in all_items(client, "/api/v1/annotations")}
+    moment = timezone.now()
+    world.note.restore(by=editor, reason="Fine after all")
+    since = moment.isoformat().replace("+00:00", "Z")
+    assert {a["id"] for a in all_items(client, f"/api/v1/annotations?since={since}")} == {world.note.pk, world.reply.pk}

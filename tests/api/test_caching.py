@@ -178,3 +178,14 @@ def test_a_cached_answer_keeps_its_etag_and_answers_304(world, client):
     again = client.get("/api/v1/topics", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
     assert client.get("/api/v1/topics")["Cache-Control"] == "no-cache"
+
+
+def test_an_editors_new_name_reaches_the_histories(world, client, editor):
+    path = "/api/v1/topics/arms-control/history"
+    revision = world.topic.revisions.get()
+    revision.editor = editor
+    revision.save()
+    assert answer(client, path)["revisions"][0]["editor"] == "editor"
+    editor.username = "chief-editor"
+    editor.save()
+    assert answer(client, path)["revisions"][0]["editor"] == "chief-editor"

@@ -73,11 +73,9 @@ def test_json_is_the_format_when_none_is_asked_for_and_query_and_fragment_do_not
         (None, None, (640, 540)),  # as wide as it is made for, and as tall as that needs
         ("500", None, (500, 780)),  # one column: taller
         ("320", None, (320, 820)),  # each name above its bars: taller still
-        ("200", None, (300, 820)),  # never narrower than 300
-        ("0", None, (300, 820)),
         ("5000", None, (640, 540)),  # never wider than it is made for
         (None, "400", (640, 400)),  # lower, when that is all the room there is
-        (None, "100", (640, 240)),  # but not so low as to show nothing
+        (None, "240", (640, 240)),  # as low as it can be
         ("350", "9999", (350, 780)),  # never taller than it needs
         ("abc", "-5", (640, 540)),  # what is not a number asks for nothing
         ("1_0", "٣٠٠", (640, 540)),
@@ -92,6 +90,17 @@ def test_maxwidth_and_maxheight_are_honoured_within_bounds(client, trade, maxwid
     assert (answer["width"], answer["height"]) == size
     iframe = iframe_attributes(answer["html"])
     assert (iframe["width"], iframe["height"]) == tuple(str(n) for n in size)
+
+
+@pytest.mark.parametrize(("maxwidth", "maxheight"), [("299", None), ("0", None), (None, "239"), ("200", "100")])
+def test_less_room_than_the_embed_needs_gets_no_embed(client, trade, maxwidth, maxheight):
+    """oEmbed: never an answer larger than asked. Below 300 × 240 the embed would show nothing
+    readable, so there is none (a 404: the consumer shows a plain link)."""
+    params = {"url": page_url("/topics/trade/")}
+    params |= {"maxwidth": maxwidth} if maxwidth is not None else {}
+    params |= {"maxheight": maxheight} if maxheight is not None else {}
+    response = ask(client, **params)
+    assert response.status_code == 404 and "300 × 240" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("fmt", ["xml", "XML", "yaml", "jsonp"])
@@ -119,6 +128,8 @@ BAD_URLS = {
     "an unknown topic": "{site}/topics/no-such-topic/",
     "without the trailing slash": "{site}/topics/trade",
     "an address on the host as a user name": "http://{host}@example.org/topics/trade/",
+    "the topic in the API": "{site}/api/v1/topics/trade",  # a route named "topic" too
+    "a NUL in the API's topic": "{site}/api/v1/topics/a%00",  # PostgreSQL would refuse it with an error
 }
 
 
@@ -172,8 +183,11 @@ def test_no_query_string_gets_a_500_or_html(client, trade, url, extra):
 @given(maxwidth=st.none() | TEXT, maxheight=st.none() | TEXT)
 def test_a_fitted_size_is_always_within_bounds(maxwidth, maxheight):
     size = oembed.fit(maxwidth, maxheight)
-    assert oembed.MIN_WIDTH <= size.width <= oembed.WIDTH
-    assert oembed.MIN_HEIGHT <= size.height <= oembed.height_at(size.width)
+    if size is None:  # less room than the embed needs was asked for
+        assert oembed.asked(maxwidth, oembed.WIDTH) < oembed.MIN_WIDTH or oembed.asked(maxheight, 9999) < 240
+        return
+    assert oembed.MIN_WIDTH <= size.width <= min(oembed.WIDTH, oembed.asked(maxwidth, oembed.WIDTH))
+    assert oembed.MIN_HEIGHT <= size.height <= min(oembed.height_at(size.width), oembed.asked(maxheight, 9999))
 
 
 def test_a_narrower_embed_is_never_lower():
