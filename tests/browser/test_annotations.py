@@ -41,6 +41,9 @@ def log_in(page, username: str, password: str, next_url: str) -> None:
     page.locator("main form").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(url_ending(next_url))
     expect(page.locator(".site-header")).to_contain_text(f"Log out {username}")
+    # The address changes as the page starts to arrive: wait for its scripts too, or a selection
+    # made at once could come before site.js listens for it (seen once in CI, under load).
+    page.wait_for_load_state("load")
 
 
 def select_words(page, paragraph: int, words: str) -> None:
