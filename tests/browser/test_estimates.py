@@ -37,6 +37,7 @@ def log_in(page: Page, username: str, password: str = PASSWORD, then: str = "/")
     page.locator("#id_password").fill(password)
     page.locator("main").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(re.escape(then.split("#")[0]) + "$"))
+    page.wait_for_load_state("load")  # its scripts too, before a test acts on the page
 
 
 def boxes(page: Page):
