@@ -1,4 +1,5 @@
-"""Mixed load: anonymous readers of every page while writers post public annotations to one topic.
+"""Mixed load: anonymous readers of every page (and of the API's topics and annotations) while
+writers post public annotations to one topic.
 
     python bench/mixed.py                     # PostgreSQL at scale 1 (diplomacy_bench), Redis db 6
     python bench/mixed.py --rates 0,1,5 --duration 20 --database-url postgres://…/diplomacy_bench
@@ -62,6 +63,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT))
     parser.add_argument("--redis-db", type=int, default=6, help="the Redis database number (flushed at the start)")
     parser.add_argument("--rates", default="0,1,5", help="write rates to measure, posts per second")
+    parser.add_argument("--no-api", action="store_true", help="readers ask for the site's pages only, not the API")
     parser.add_argument("--duration", type=int, default=20, help="seconds of mixed load per rate (at most 120)")
     parser.add_argument("--connections", type=int, default=16, help="readers (one wrk thread each)")
     parser.add_argument("--topic", help="the slug of the topic the writers post to (default: the last demo topic)")
@@ -83,6 +85,7 @@ def main() -> int:
         REDIS_URL=redis_url,
         DJANGO_LOG_LEVEL="WARNING",
         DIPLOMACY_ANNOTATION_RATE_LIMIT="100000",  # the writers post far more than 20 a minute each
+        DIPLOMACY_API_RATE_LIMIT="100000000",  # wrk's readers are one address
     )
     print(
         f"== preparing {args.database_url} (generate_demo --scale {args.scale} adds only what is missing)", flush=True
@@ -100,8 +103,13 @@ def main() -> int:
     targets = [s for s in scenarios if s.startswith(topic)]
     if topic not in topics or not targets:
         parser.error(f"no published topic with scenarios at {topic}")
-    touched = {topic, *targets}
-    pages = topics + scenarios
+    # The API's list of topics, and its public annotations, all and by topic: the writers' topic's and
+    # the unfiltered list are touched by every post.
+    slug = topic.strip("/").split("/")[1]
+    api = ["/api/v1/topics", "/api/v1/annotations"]
+    api += [f"/api/v1/annotations?topic={t.strip('/').split('/')[1]}" for t in topics]
+    touched = {topic, *targets, "/api/v1/annotations", f"/api/v1/annotations?topic={slug}"}
+    pages = topics + scenarios + ([] if args.no_api else api)
     sessions = make_sessions(env, "mixed-writer", 50)
     print(f"== {len(pages):,} pages; writers post to the {len(targets)} scenarios of {topic}", flush=True)
 
@@ -124,7 +132,7 @@ def main() -> int:
             readers["app_cpu_s"] = _cpu_seconds(app.process.pid) - cpu_before
             results.append({"rate": rate, "warm": warm, "healthz": healthz, "readers": readers, **writers.summary()})
             _print_row(results[-1])
-    report = _report(args, topic, len(targets), len(pages), results)
+    report = _report(args, topic, len(targets), len(pages), len(touched & set(pages)), results)
     print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "mixed.md").write_text(report)
@@ -246,13 +254,14 @@ def _print_row(result: dict) -> None:
     )
 
 
-def _report(args, topic: str, targets: int, pages: int, results: list[dict]) -> str:
+def _report(args, topic: str, targets: int, pages: int, touched: int, results: list[dict]) -> str:
     lines = [
         "### Mixed load: anonymous readers while writers post (PostgreSQL, generate_demo --scale 1, Redis cache)",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores · gunicorn gthread, {args.workers} workers × {args.threads} threads · "
         f"readers: wrk {args.connections} connections (one thread each) × {args.duration} s, each request a random one "
-        f"of the {pages:,} published topic and scenario pages · writers: public annotations to the {targets} "
+        f"of the {pages:,} published topic and scenario pages{'' if args.no_api else ' and API addresses'} · "
+        f"writers: public annotations to the {targets} "
         f"scenarios of {topic} · the cache warmed (every page once) before each rate",
         "",
         "| writes/s asked | /healthz req/s (right before) | readers req/s | share of /healthz | p50 ms | p95 ms "
@@ -270,8 +279,8 @@ def _report(args, topic: str, targets: int, pages: int, results: list[dict]) -> 
     lines += [
         "",
         "Hits are the app's own cache answering (its X-Cache header), counted by wrk per page kind; the pages "
-        "the writes touch are the writers' topic page and its scenarios' pages "
-        f"({targets + 1} of {pages:,}). Warm-up before each rate: "
+        "the writes touch are the writers' topic page and its scenarios' pages, and the API's annotations of "
+        f"that topic and of all ({touched} of {pages:,}). Warm-up before each rate: "
         + "; ".join(
             f"{result['rate']:g}/s: {result['warm']['seconds']:.0f} s, statuses {result['warm']['statuses']}, "
             f"X-Cache {result['warm']['x_cache']}"

@@ -80,7 +80,7 @@ def cached(shows: Shows) -> Callable[[Callable[..., HttpResponse]], Callable[...
             stored = cache.get(cache_key)
             if stored is not None:
                 content, headers = stored
-                return HttpResponse(content, headers=headers)
+                return HttpResponse(content, headers=headers | {"X-Cache": "hit"})
             response = run(request, **path)
             if response.status_code == 200:
                 # Clients revalidate (a 304 while the ETag holds); caches in front keep nothing,
@@ -88,6 +88,7 @@ def cached(shows: Shows) -> Callable[[Callable[..., HttpResponse]], Callable[...
                 patch_cache_control(response, no_cache=True)
                 set_response_etag(response)
                 cache.set(cache_key, (response.content, dict(response.items())), TIMEOUT)
+                response["X-Cache"] = "miss"  # as the site's pages say (bench/mixed.py counts them)
             return response
 
         return answer

@@ -174,6 +174,7 @@ def test_refusals_are_never_cached(world, client):
 
 def test_a_cached_answer_keeps_its_etag_and_answers_304(world, client):
     first = client.get("/api/v1/topics")
+    assert first["X-Cache"] == "miss" and client.get("/api/v1/topics")["X-Cache"] == "hit"
     assert served_from_the_cache(client, "/api/v1/topics")
     again = client.get("/api/v1/topics", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
