@@ -22,17 +22,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control
 
 from diplomacy.core.cache import (
     ANNOTATIONS,
     COMMUNITY,
     EDITORIAL,
-    TIMEOUT,
     community_scope,
     key,
+    store_response,
+    stored_response,
     topic_scope,
 )
 
@@ -77,18 +77,14 @@ def cached(shows: Shows) -> Callable[[Callable[..., HttpResponse]], Callable[...
             if scopes is None:
                 return run(request, **path)
             cache_key = key(request, "api", scopes, request.get_full_path())
-            stored = cache.get(cache_key)
-            if stored is not None:
-                content, headers = stored
-                return HttpResponse(content, headers=headers | {"X-Cache": "hit"})
+            if (stored := stored_response(cache_key)) is not None:
+                return stored
             response = run(request, **path)
             if response.status_code == 200:
                 # Clients revalidate (a 304 while the ETag holds); caches in front keep nothing,
                 # since CORS headers are added per request.
                 patch_cache_control(response, no_cache=True)
-                set_response_etag(response)
-                cache.set(cache_key, (response.content, dict(response.items())), TIMEOUT)
-                response["X-Cache"] = "miss"  # as the site's pages say (bench/mixed.py counts them)
+                store_response(cache_key, response)
             return response
 
         return answer

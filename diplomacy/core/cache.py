@@ -239,6 +239,25 @@ def shared(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+def stored_response(cache_key: str) -> HttpResponse | None:
+    """The response stored under `cache_key` (by `store_response`), marked ``X-Cache: hit``; None if none."""
+    stored = cache.get(cache_key)
+    if stored is None:
+        return None
+    status, content, headers = stored
+    response = HttpResponse(content, status=status, headers=headers)
+    response["X-Cache"] = "hit"
+    return response
+
+
+def store_response(cache_key: str, response: HttpResponse) -> None:
+    """Keep a whole response (status, body, headers, and its ETag, computed once rather than on every
+    hit) for `stored_response`; the response itself is marked ``X-Cache: miss``."""
+    set_response_etag(response)
+    cache.set(cache_key, (response.status_code, response.content, dict(response.items())), TIMEOUT)
+    response["X-Cache"] = "miss"
+
+
 def cached_page(shows: Callable[..., Iterable[str]]):
     """Serve anonymous readers this view's page from the cache.
 
@@ -264,21 +283,15 @@ def cached_page(shows: Callable[..., Iterable[str]]):
             varying = "|".join(request.headers.get(name, "") for name in VARYING_HEADERS)
             name = getattr(view, "__name__", type(view).__name__)
             cache_key = key(request, f"page:{name}", shows(**kwargs), request.get_full_path(), varying)
-            stored = cache.get(cache_key)
-            if stored is not None:
-                status, content, headers = stored
-                response = HttpResponse(content, status=status, headers=headers)
-                response["X-Cache"] = "hit"
-            else:
-                response = view(request, *args, **kwargs)
-                if isinstance(response, SimpleTemplateResponse):
-                    response.render()
-                if not _storable(request, response):
-                    patch_cache_control(response, private=True, no_cache=True)
-                    return response
-                set_response_etag(response)  # once, rather than on every hit
-                cache.set(cache_key, (response.status_code, response.content, dict(response.items())), TIMEOUT)
-                response["X-Cache"] = "miss"
+            if (stored := stored_response(cache_key)) is not None:
+                return public(stored)
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+            if not _storable(request, response):
+                patch_cache_control(response, private=True, no_cache=True)
+                return response
+            store_response(cache_key, response)
             return public(response)
 
         return wrapped
