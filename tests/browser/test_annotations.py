@@ -365,6 +365,37 @@ def test_a_reader_filters_the_thread_in_place_and_the_address_keeps_the_filter(p
     expect(bodies).to_have_count(15)
 
 
+def test_the_thread_controls_answer_from_the_moment_they_are_shown(page, contributor):
+    """A control swapped in by htmx listens at once: htmx's default 20 ms settle left a window
+    in which a change was lost (a browser test hit it in CI)."""
+    scenario = make_annotated_scenario()
+    now = timezone.now()
+    for number in range(1, 5):
+        Annotation.objects.create(
+            scenario=scenario,
+            author=contributor,
+            body=f"Note number {number}.",
+            created_at=now - timedelta(minutes=number),
+        )
+    page.goto(scenario.get_absolute_url())
+    # As soon as the filtered thread is in the page (before any timer htmx set can run),
+    # choose "oldest first" in the new form.
+    page.evaluate(
+        """() => new MutationObserver((changes, observer) => {
+            const order = document.querySelector("#thread-order");
+            if (!order || order.value !== "newest" || !document.querySelector("#thread-kind").value) return;
+            observer.disconnect();
+            setTimeout(() => {
+                order.value = "oldest";
+                order.dispatchEvent(new Event("change", {bubbles: true}));
+            }, 0);
+        }).observe(document.querySelector("#annotations"), {childList: true, subtree: true})"""
+    )
+    page.locator("#thread-kind").select_option("note")
+    expect(page.locator("#thread-list .annotation-body").first).to_have_text("Note number 4.")
+    expect(page).to_have_url(url_ending(f"{scenario.get_absolute_url()}?kind=note&order=oldest"))
+
+
 def test_the_first_annotation_replaces_the_empty_thread_line_when_there_is_an_editors_note(page, editor, contributor):
     scenario = make_annotated_scenario()
     Annotation.objects.create(
