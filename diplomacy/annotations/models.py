@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -95,6 +96,11 @@ class AnnotationQuerySet(models.QuerySet):
     def roots(self):
         """Annotations, not replies to them."""
         return self.filter(root__isnull=True)
+
+    def counts_by_scenario(self, scenarios: Iterable[int]) -> dict[int, int]:
+        """How many of these annotations each of the scenarios (by id) has; those without any are left out."""
+        rows = self.filter(scenario__in=list(scenarios)).values("scenario").annotate(n=Count("pk"))
+        return {row["scenario"]: row["n"] for row in rows.order_by()}
 
     def standing(self):
         """Not deleted: a deleted annotation that has replies stays, as "deleted", to carry them."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -199,10 +199,14 @@ def topic_response(
     """The topic page: its shared parts from the cache, and this reader's own estimate between them
     (`form`: their estimate as they typed it, when it needs another look)."""
     visibility = Visibility.of(request.user)
-    page = fragment(request, "topic", _topic_shows(topic), lambda: _topic_page(topic, visibility), visibility)
+    build = lambda: _topic_page(topic, visibility)  # noqa: E731
+    page = fragment(request, "topic", [EDITORIAL, community_scope(topic)], build, visibility)
     if page is None:
         return _redirect_renamed(request, topic)
+    # Apart, because a new annotation changes it: the list of scenarios, with their annotation counts.
+    listing = lambda: _scenario_list(page["listing"])  # noqa: E731
     context = page | {
+        "scenario_list": fragment(request, "topic-scenarios", _topic_shows(topic), listing, visibility),
         "estimate": panel_html(request, page["estimating"], form),
         "follow": follow_state(request.user, topic=page["topic"]),
     }
@@ -210,19 +214,13 @@ def topic_response(
 
 
 def _topic_page(slug: str, visibility: Visibility) -> dict | None:
-    """What every reader with this visibility sees of a topic: its page's main part, and its meta."""
+    """What every reader with this visibility sees of a topic, but for its annotation counts: its
+    page's main parts, its meta, and what its list of scenarios is made from (`_scenario_list`)."""
     topic = Topic.objects.visible(visibility).filter(slug=slug).prefetch_related("sources").first()
     if topic is None:
         return None
-    public_annotations = Q(
-        annotations__is_public=True,
-        annotations__state=Annotation.State.SHOWN,
-        annotations__root__isnull=True,
-        annotations__deleted_at__isnull=True,
-    )
     scenarios = list(
         _scenarios_with_outcome(Scenario.objects.visible(visibility).filter(topic=topic))
-        .annotate(annotation_count=Count("annotations", filter=public_annotations))
         .prefetch_related(_influences(), signposts_with_marks(visibility))
         .order_by("outcome__order")
     )
@@ -253,7 +251,16 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
         "meta": meta,
     }
     parts = {name: render_to_string(f"scenarios/topic.html#{name}", context) for name in ("head", "body")}
-    return parts | {"meta": meta, "topic": topic, "estimating": estimating}
+    listing = {name: context[name] for name in ("topic", "estimating", "scenario_rows", "estimated")}
+    return parts | {"meta": meta, "topic": topic, "estimating": estimating, "listing": listing}
+
+
+def _scenario_list(listing: dict) -> str:
+    """The topic's scenarios as cards, each with how many public annotations it has."""
+    rows = listing["scenario_rows"]
+    counts = Annotation.objects.for_everyone().roots().standing().counts_by_scenario(s.pk for s, *_ in rows)
+    rows = [(scenario, signposts, community, counts.get(scenario.pk, 0)) for scenario, signposts, community in rows]
+    return render_to_string("scenarios/topic.html#scenarios", listing | {"scenario_rows": rows})
 
 
 @require_safe

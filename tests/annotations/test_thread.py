@@ -130,13 +130,15 @@ def test_a_detached_quote_is_kept_and_marked(client, scenario, contributor):
 
 
 def test_topic_pages_count_each_scenarios_public_annotations(client, scenario, contributor):
-    make_annotation(scenario, contributor)
+    first = make_annotation(scenario, contributor)
     make_annotation(scenario, contributor)
     make_annotation(scenario, contributor, is_public=False)
     make_annotation(scenario, contributor, state="hidden")
+    make_annotation(scenario, contributor, deleted_at=timezone.now())
+    make_annotation(scenario, contributor, root=first, parent=first, kind="reply")
     page = client.get(scenario.topic.get_absolute_url())
-    assert page.context["scenarios"][0].annotation_count == 2
-    assert ">2 annotations</a>" in page.text
+    card = page.text.split(f'id="scenario-{scenario.slug}"', 1)[1].split("</li>", 1)[0]
+    assert ">2 annotations</a>" in card
 
 
 def test_the_scenario_page_runs_the_same_queries_with_1000_annotations(client, scenario, contributor, editor):

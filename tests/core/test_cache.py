@@ -9,7 +9,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diplomacy.core.cache import key
@@ -211,6 +213,26 @@ def test_a_public_annotation_invalidates_its_scenario_its_topics_counts_and_the_
     assert {name for name, status in result.items() if status == "miss"} == SHOWS_THE_SCENARIOS_ANNOTATIONS
     assert "Fresh words" in visit(client, scenario.get_absolute_url()).text
     assert ">1 annotation</a>" in visit(client, scenario.topic.get_absolute_url()).text
+
+
+def test_a_new_annotation_rebuilds_only_the_topics_list_of_scenarios(client, topic, scenario, contributor):
+    """What a new annotation changes on a topic page is its counts: the rest of the page (its history
+    chart, forces, sources) is not rebuilt, and every reader, signed in or not, sees the new count."""
+    url = topic.get_absolute_url()
+    cold = count_queries(client, url)
+    make_annotation(scenario, contributor)
+    with CaptureQueriesContext(connection) as queries:
+        response = visit(client, url)
+    assert response["X-Cache"] == "miss" and ">1 annotation</a>" in response.text
+    # The scopes' tokens and the counts: nothing of the topic's own build.
+    assert len(queries.captured_queries) == 2 < cold
+    assert "annotations_annotation" in queries.captured_queries[1]["sql"]
+    client.force_login(contributor)
+    assert ">1 annotation</a>" in visit(client, url).text
+    make_annotation(scenario, contributor)
+    assert ">2 annotations</a>" in visit(client, url).text
+    client.logout()
+    assert ">2 annotations</a>" in visit(client, url).text
 
 
 @pytest.mark.parametrize(
