@@ -297,15 +297,18 @@ class ScenarioAnnotations:
 
     def _build_shared(self) -> _Shared:
         everyone = Annotation.objects.for_everyone().roots().standing().filter(scenario=self.scenario)
-        quoted = everyone.exclude(quote="").order_by("-created_at")[:HIGHLIGHTS_MAX]
-        anchors = _anchors(quoted.values_list(*ANCHOR_FIELDS), self.scenario)
+        quoted = list(everyone.exclude(quote="").order_by("-created_at").values_list(*ANCHOR_FIELDS)[:HIGHLIGHTS_MAX])
+        # Most annotations quote nothing, and leave the highlighted narrative as it was: it is kept under
+        # what it is made of (the scenario's text, by the editorial scope, and the quoting annotations).
+        build = lambda: self._highlight(quoted)  # noqa: E731
+        anchors, html = fragment(self.request, "highlights", [EDITORIAL], build, self.scenario.pk, quoted)
+        return _Shared(count=everyone.count(), anchors=anchors, narrative_html=html)
+
+    def _highlight(self, quoted: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], str]:
+        anchors = _anchors(quoted, self.scenario)
         html = render_narrative(self.scenario.narrative, anchors)
         # Plain tuples and a str in the cache, so that a deploy changing Anchor can't break unpickling.
-        return _Shared(
-            count=everyone.count(),
-            anchors=[(a.annotation_id, a.start, a.end, a.href, a.preview) for a in anchors],
-            narrative_html=str(html),
-        )
+        return [(a.annotation_id, a.start, a.end, a.href, a.preview) for a in anchors], str(html)
 
     @property
     def count(self) -> int:

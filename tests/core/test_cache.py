@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from diplomacy.annotations.anchoring import render_narrative
 from diplomacy.core.cache import key
 from diplomacy.core.models import EPOCH, Version
 from tests.factories import (
@@ -153,6 +154,8 @@ def test_each_scenario_page_shows_its_own_scenario_whoever_asks(client, topic, o
         for scenario in scenarios:
             text = visit(client, scenario.get_absolute_url()).text
             assert f"<h1>{scenario.title}</h1>" in text, f"{scenario} shows another scenario"
+            drawn = text.split('id="narrative"', 1)[1].split("</div>", 1)[0]
+            assert scenario.narrative.split("\n\n")[0] in drawn, f"{scenario} shows another scenario's narrative"
 
 
 def test_a_reader_with_a_message_waiting_gets_a_private_page(client, topic, contributor):
@@ -506,6 +509,50 @@ def test_a_narrative_rewritten_under_a_quote_marks_it_detached_for_everyone(clie
     assert visit(client, scenario.get_absolute_url()).text.count("Detached:") == 1
     client.force_login(contributor)
     assert visit(client, scenario.get_absolute_url()).text.count("Detached:") == 2
+
+
+def test_the_highlighted_narrative_is_drawn_again_only_when_what_it_shows_changed(
+    client, scenario, contributor, editor, monkeypatch
+):
+    """Kept under what it is made of: an annotation quoting nothing leaves it be; a quote, an edit to a
+    quoting annotation (its preview), its author's new name, or an editor's rewrite draw it again."""
+    from diplomacy.annotations import thread
+
+    drawn = []
+    monkeypatch.setattr(thread, "render_narrative", lambda *args: drawn.append(args) or render_narrative(*args))
+    words = "The first paragraph"
+    quoting = make_annotation(scenario, contributor, body="About the opening", quote=words)
+
+    def highlights(person) -> tuple[int, str]:
+        client.force_login(person) if person else client.logout()
+        before = len(drawn)
+        page = visit(client, scenario.get_absolute_url()).text
+        return len(drawn) - before, page
+
+    assert highlights(None)[0] == 1 and highlights(User.objects.create_user("reader"))[0] == 0
+    make_annotation(scenario, editor, body="Quotes nothing")
+    count, page = highlights(None)
+    assert count == 0 and "Quotes nothing" in page and "About the opening" in page
+    quoting.edit(body="A new preview")
+    count, page = highlights(User.objects.get(username="reader"))
+    assert count == 1 and "A new preview" in narrative(page)  # the highlight's preview
+    contributor.username = "renamed"
+    contributor.save()
+    count, page = highlights(None)
+    assert count == 1 and "· renamed: A new preview" in narrative(page)
+    make_annotation(scenario, editor, body="Quotes more", quote="The second paragraph")
+    count, page = highlights(None)
+    assert count == 1 and narrative(page).count('class="passage"') == 2
+    assert highlights(User.objects.get(username="reader"))[0] == 0
+    scenario.narrative = "Rewritten from the first word to the last."
+    scenario.save()
+    count, page = highlights(None)
+    assert count == 1 and 'class="passage"' not in narrative(page)
+
+
+def narrative(page: str) -> str:
+    """The scenario page up to its annotations: the narrative, with its highlights."""
+    return page.split('id="annotations"', 1)[0]
 
 
 def test_every_part_of_a_key_changes_it(rf, monkeypatch):
