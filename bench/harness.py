@@ -294,7 +294,6 @@ def gunicorn(
     worker_class: str = "gthread",
     keep_alive: int | None = None,
     access_log: Path | None = None,
-    access_log_format: str | None = None,
     app: str = "diplomacy.wsgi",
     log_level: str | None = None,
 ) -> Iterator[Gunicorn]:
@@ -312,8 +311,6 @@ def gunicorn(
         command += ["--keep-alive", str(keep_alive)]
     if access_log is not None:
         command += ["--access-logfile", str(access_log)]
-    if access_log_format is not None:
-        command += ["--access-logformat", access_log_format]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         wait_for_healthz(port, 30, process, "gunicorn")

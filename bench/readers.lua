@@ -1,6 +1,6 @@
 -- wrk script for bench/mixed.py: anonymous readers, each request a random page of a list.
--- BENCH_PATHS names a file of "<path> <group>" lines (the group is for mixed.py, which counts the
--- app's X-Cache answers from gunicorn's access log). No response() here: with one, wrk hands every
+-- BENCH_PATHS names a file of "<path> <group>" lines (the group is for the sampler, bench/mixed.lua,
+-- which counts the app's X-Cache answers on one connection). No response() here: with one, wrk hands every
 -- body to Lua, which cost the readers 15-18 % of their throughput on pages of 100-230 KB, a cost of
 -- the meter that /healthz never paid.
 
