@@ -101,6 +101,12 @@ def csrf_stand_in() -> str:
     return "csrf-" + salted_hmac("diplomacy.core.cache", "csrf stand-in").hexdigest()
 
 
+def stand_in(what: str) -> str:
+    """Put in place of `what` in something cached with fewer scopes than `what` needs, and replaced when
+    served (a count in a page's cached part). Derived from the secret key, like `csrf_stand_in`."""
+    return "stand-in-" + salted_hmac("diplomacy.core.cache", what).hexdigest()
+
+
 def scenario_scope(topic: str, scenario: str) -> str:
     return f"scenario:{topic}/{scenario}"
 

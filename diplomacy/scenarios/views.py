@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
@@ -22,7 +24,16 @@ from django_htmx.http import push_url
 from diplomacy.annotations.forms import AnnotationForm
 from diplomacy.annotations.models import Annotation
 from diplomacy.annotations.thread import Params, ScenarioAnnotations, shows
-from diplomacy.core.cache import COMMUNITY, EDITORIAL, cached_page, community_scope, fragment, public, topic_scope
+from diplomacy.core.cache import (
+    COMMUNITY,
+    EDITORIAL,
+    cached_page,
+    community_scope,
+    fragment,
+    public,
+    stand_in,
+    topic_scope,
+)
 from diplomacy.core.htmx import wants_fragment
 from diplomacy.core.site import site_url
 from diplomacy.forecasts.community import SHOWN_FROM
@@ -204,7 +215,7 @@ def topic_response(
     if page is None:
         return _redirect_renamed(request, topic)
     # Apart, because a new annotation changes it: the list of scenarios, with their annotation counts.
-    listing = lambda: _scenario_list(page["listing"])  # noqa: E731
+    listing = lambda: _scenario_list(page)  # noqa: E731
     context = page | {
         "scenario_list": fragment(request, "topic-scenarios", _topic_shows(topic), listing, visibility),
         "estimate": panel_html(request, page["estimating"], form),
@@ -240,7 +251,9 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
         "topic": topic,
         "scenarios": scenarios,
         "estimating": estimating,
-        "scenario_rows": [(s, signpost_tally(s), estimating.community_number(s.pk)) for s in scenarios],
+        "scenario_rows": [
+            (s, signpost_tally(s), estimating.community_number(s.pk), stand_in(_COUNTED % s.pk)) for s in scenarios
+        ],
         "history": topic_history(topic, scenarios, visibility, today=timezone.localdate()),
         "factors": influences_by_factor(scenarios),
         "estimated": likelihood.total(s.likelihood for s in scenarios),
@@ -250,17 +263,22 @@ def _topic_page(slug: str, visibility: Visibility) -> dict | None:
         "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
         "meta": meta,
     }
-    parts = {name: render_to_string(f"scenarios/topic.html#{name}", context) for name in ("head", "body")}
-    listing = {name: context[name] for name in ("topic", "estimating", "scenario_rows", "estimated")}
-    return parts | {"meta": meta, "topic": topic, "estimating": estimating, "listing": listing}
+    parts = {name: render_to_string(f"scenarios/topic.html#{name}", context) for name in ("head", "scenarios", "body")}
+    return parts | {"meta": meta, "topic": topic, "estimating": estimating, "scenario_pks": [s.pk for s in scenarios]}
 
 
-def _scenario_list(listing: dict) -> str:
-    """The topic's scenarios as cards, each with how many public annotations it has."""
-    rows = listing["scenario_rows"]
-    counts = Annotation.objects.for_everyone().roots().standing().counts_by_scenario(s.pk for s, *_ in rows)
-    rows = [(scenario, signposts, community, counts.get(scenario.pk, 0)) for scenario, signposts, community in rows]
-    return render_to_string("scenarios/topic.html#scenarios", listing | {"scenario_rows": rows})
+_COUNTED = "annotations of scenario %d"  # what a stand-in in the topic's cached list of scenarios stands for
+
+
+def _scenario_list(page: dict) -> SafeString:
+    """The topic's scenarios as cards, each with how many public annotations it has (in place of the
+    stand-ins its cached rendering holds)."""
+    counts = Annotation.objects.for_everyone().roots().standing().counts_by_scenario(page["scenario_pks"])
+    html = page["scenarios"]
+    for pk in page["scenario_pks"]:
+        count = counts.get(pk, 0)
+        html = html.replace(stand_in(_COUNTED % pk), ngettext("%d annotation", "%d annotations", count) % count)
+    return mark_safe(html)  # noqa: S308 (rendered by Django's templates, which escape; counts are numbers)
 
 
 @require_safe

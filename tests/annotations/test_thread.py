@@ -139,6 +139,8 @@ def test_topic_pages_count_each_scenarios_public_annotations(client, scenario, c
     page = client.get(scenario.topic.get_absolute_url())
     card = page.text.split(f'id="scenario-{scenario.slug}"', 1)[1].split("</li>", 1)[0]
     assert ">2 annotations</a>" in card
+    assert page.text.count(">0 annotations</a>") == scenario.topic.scenarios.count() - 1
+    assert "stand-in-" not in page.text  # every count filled in
 
 
 def test_the_scenario_page_runs_the_same_queries_with_1000_annotations(client, scenario, contributor, editor):
