@@ -156,8 +156,38 @@ MUTATIONS = [
     (
         "topic page: without the visibility",
         "diplomacy/scenarios/views.py",
-        "lambda: _topic_page(topic, visibility), visibility)",
-        "lambda: _topic_page(topic, visibility))",
+        'page = fragment(request, "topic", [EDITORIAL, community_scope(topic)], build, visibility)',
+        'page = fragment(request, "topic", [EDITORIAL, community_scope(topic)], build)',
+    ),
+    (
+        "topic page: without the community scope",
+        "diplomacy/scenarios/views.py",
+        'page = fragment(request, "topic", [EDITORIAL, community_scope(topic)], build, visibility)',
+        'page = fragment(request, "topic", [EDITORIAL], build, visibility)',
+    ),
+    (
+        "topic's list of scenarios: without the topic scope",
+        "diplomacy/scenarios/views.py",
+        'fragment(request, "topic-scenarios", _topic_shows(topic), listing, visibility)',
+        'fragment(request, "topic-scenarios", [EDITORIAL, community_scope(topic)], listing, visibility)',
+    ),
+    (
+        "topic's list of scenarios: without the community scope",
+        "diplomacy/scenarios/views.py",
+        'fragment(request, "topic-scenarios", _topic_shows(topic), listing, visibility)',
+        'fragment(request, "topic-scenarios", [EDITORIAL, topic_scope(topic)], listing, visibility)',
+    ),
+    (
+        "topic's list of scenarios: without the visibility",
+        "diplomacy/scenarios/views.py",
+        'fragment(request, "topic-scenarios", _topic_shows(topic), listing, visibility)',
+        'fragment(request, "topic-scenarios", _topic_shows(topic), listing)',
+    ),
+    (
+        "topic's list of scenarios: one stand-in for every count",
+        "diplomacy/scenarios/views.py",
+        "stand_in(_COUNTED % s.pk)",
+        "stand_in(_COUNTED % 0)",
     ),
     (
         "scenario page: without the visibility",
@@ -176,6 +206,24 @@ MUTATIONS = [
         "diplomacy/core/cache.py",
         "set_response_etag(response)  # once, rather than on every hit",
         'response["ETag"] = \'"fixed"\'',
+    ),
+    (
+        "highlighted narrative: without the quoting annotations",
+        "diplomacy/annotations/thread.py",
+        "build, self.scenario.pk, quoted)",
+        "build, self.scenario.pk)",
+    ),
+    (
+        "highlighted narrative: without the scenario",
+        "diplomacy/annotations/thread.py",
+        "build, self.scenario.pk, quoted)",
+        "build, quoted)",
+    ),
+    (
+        "highlighted narrative: without the editorial scope",
+        "diplomacy/annotations/thread.py",
+        'fragment(self.request, "highlights", [EDITORIAL], build',
+        'fragment(self.request, "highlights", [], build',
     ),
     (
         "thread page: without the params",
