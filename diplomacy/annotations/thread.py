@@ -297,7 +297,9 @@ class ScenarioAnnotations:
 
     def _build_shared(self) -> _Shared:
         everyone = Annotation.objects.for_everyone().roots().standing().filter(scenario=self.scenario)
-        quoted = list(everyone.exclude(quote="").order_by("-created_at", "-pk").values_list(*ANCHOR_FIELDS)[:HIGHLIGHTS_MAX])
+        quoted = list(
+            everyone.exclude(quote="").order_by("-created_at", "-pk").values_list(*ANCHOR_FIELDS)[:HIGHLIGHTS_MAX]
+        )
         # Most annotations quote nothing, and leave the highlighted narrative as it was: it is kept under
         # what it is made of (the scenario's text, by the editorial scope, and the quoting annotations).
         build = lambda: self._highlight(quoted)  # noqa: E731
