@@ -10,7 +10,7 @@ database number is flushed at the start). The database gets the seeds and
 adds what is missing, so a populated database is reused). For each write rate:
 
   1. every published topic and scenario page is visited once (a warm cache);
-  2. /healthz is measured, right before the mixed load and with the same wrk settings;
+  2. /healthz is measured, right before the mixed load, with as many wrk connections;
   3. wrk's readers ask for random pages from the list of every published topic and
      scenario page (bench/readers.lua), while a thread pool of signed-in writers posts
      public annotations at a steady rate, all to the scenarios of ONE topic.
@@ -79,6 +79,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8775)
     args = parser.parse_args()
     rates = [float(rate) for rate in args.rates.split(",")]
+    if args.connections < 2:
+        parser.error("--connections must be at least 2 (one of them samples the cache's answers)")
     if not 1 <= args.duration <= 120:
         parser.error("--duration must be between 1 and 120 seconds")
     if not shutil.which("wrk"):
@@ -262,6 +264,7 @@ def _figures(result: dict) -> dict:
         "untouched_n": untouched_n,
         "overall": overall,
         "touched": _ratio(r["touched"])[0],
+        "touched_n": _ratio(r["touched"])[1],
     }
 
 
@@ -288,7 +291,7 @@ def _report(args, topic: str, targets: int, pages: int, touched: int, results: l
         f"scenarios of {topic} · the cache warmed (every page once) before each rate",
         "",
         "| writes/s asked | /healthz req/s (right before) | readers req/s | share of /healthz | p50 ms | p95 ms "
-        "| reader errors | hits, untouched pages | hits, touched pages | hits, all pages | writes/s achieved "
+        "| reader errors | hits, untouched pages | hits, touched pages (answers sampled) | hits, all pages | writes/s achieved "
         "| write errors |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -296,7 +299,7 @@ def _report(args, topic: str, targets: int, pages: int, touched: int, results: l
         f, r = _figures(result), result["readers"]
         lines.append(
             f"| {result['rate']:g} | {result['healthz']['rps']:,.0f} | {r['rps']:,.0f} | {f['share']:.0%} "
-            f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['errors']} | {f['untouched']:.1%} | {f['touched']:.1%} "
+            f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['errors']} | {f['untouched']:.1%} | {f['touched']:.0%} ({f['touched_n']}) "
             f"| {f['overall']:.1%} | {result['writes_per_s']:.2f} | {result['write_errors']} |"
         )
     lines += [
