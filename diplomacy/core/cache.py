@@ -94,17 +94,17 @@ def reader_scope(pk: int) -> str:
     return f"reader:{pk}"
 
 
+def stand_in(what: str) -> str:
+    """Put in place of `what` in something cached for many (a reader's CSRF token) or with fewer scopes
+    than `what` needs (a count in a page's cached part), and replaced when served. Derived from the
+    secret key, so that nobody can write it into content."""
+    return "stand-in-" + salted_hmac("diplomacy.core.cache", what).hexdigest()
+
+
 def csrf_stand_in() -> str:
     """Put in place of the CSRF token in a fragment rendered once for many readers, and replaced with
-    each reader's own when served. Derived from the secret key, so that nobody can write it into
-    content."""
-    return "csrf-" + salted_hmac("diplomacy.core.cache", "csrf stand-in").hexdigest()
-
-
-def stand_in(what: str) -> str:
-    """Put in place of `what` in something cached with fewer scopes than `what` needs, and replaced when
-    served (a count in a page's cached part). Derived from the secret key, like `csrf_stand_in`."""
-    return "stand-in-" + salted_hmac("diplomacy.core.cache", what).hexdigest()
+    each reader's own when served."""
+    return "csrf-" + stand_in("csrf stand-in")
 
 
 def scenario_scope(topic: str, scenario: str) -> str:
