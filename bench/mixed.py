@@ -12,11 +12,11 @@ adds what is missing, so a populated database is reused). For each write rate:
   1. every published topic and scenario page is visited once (a warm cache);
   2. /healthz is measured, right before the mixed load, with as many wrk connections;
   3. wrk's readers ask for random pages from the list of every published topic and
-     scenario page (bench/readers.lua), while a thread pool of signed-in writers posts
+     scenario page (bench/mixed.lua), while a thread pool of signed-in writers posts
      public annotations at a steady rate, all to the scenarios of ONE topic.
 
-One of the readers' connections is a sampler (bench/mixed.lua) that reads each answer's
-X-Cache header, by page kind; the others (bench/readers.lua) read none: a wrk script
+One of the readers' connections is a sampler (bench/mixed.lua with BENCH_SAMPLE=1) that
+reads each answer's X-Cache header, by page kind; the others read none: a wrk script
 that reads answers makes wrk hand every body (100-230 KB here) to Lua, which cost the
 readers 15-18 % of their throughput on these two cores when all of them did, a cost of
 the meter that /healthz never paid. The readers' throughput counts both.
@@ -169,10 +169,10 @@ def _wrk(args, path: str, script: Path, extra: dict[str, str] | None = None, con
 def _readers(args, paths: Path) -> dict:
     """All the readers' connections at once: one the sampler of X-Cache answers, the others reading none.
     Throughput is theirs together; latency, the readers' (the sampler's Lua adds to its own)."""
-    env = {"BENCH_PATHS": str(paths)}
+    script, env = ROOT / "bench" / "mixed.lua", {"BENCH_PATHS": str(paths)}
     with ThreadPoolExecutor(2) as pool:
-        sampled = pool.submit(_wrk, args, "/", ROOT / "bench" / "mixed.lua", env, 1)
-        readers = _wrk(args, "/", ROOT / "bench" / "readers.lua", env, args.connections - 1)
+        sampled = pool.submit(_wrk, args, "/", script, env | {"BENCH_SAMPLE": "1"}, 1)
+        readers = _wrk(args, "/", script, env, args.connections - 1)
         sample = sampled.result()
     return readers | {
         "requests": readers["requests"] + sample["requests"],
