@@ -34,6 +34,17 @@ def url_ending(path: str) -> re.Pattern:
     return re.compile(f"{re.escape(path)}(#[^?]*)?$")
 
 
+def add_numbered(scenario, author, count: int, kind_and_body) -> None:
+    """`count` annotations a minute apart, numbered from the newest (the thread shows number 1 first);
+    `kind_and_body(number)` gives each one's kind and body."""
+    now = timezone.now()
+    for number in range(1, count + 1):
+        kind, body = kind_and_body(number)
+        Annotation.objects.create(
+            scenario=scenario, author=author, kind=kind, body=body, created_at=now - timedelta(minutes=number)
+        )
+
+
 def log_in(page, username: str, password: str, next_url: str) -> None:
     page.goto(f"/accounts/login/?next={next_url}")
     page.locator("#id_username").fill(username)
@@ -309,15 +320,7 @@ def test_an_author_without_javascript_posts_edits_and_deletes_with_plain_pages(
 
 def test_a_reader_loads_more_annotations_in_place(page, contributor):
     scenario = make_annotated_scenario()
-    now = timezone.now()
-    # Numbered from the newest: the thread shows number 1 first.
-    for number in range(1, 26):
-        Annotation.objects.create(
-            scenario=scenario,
-            author=contributor,
-            body=f"Annotation number {number}.",
-            created_at=now - timedelta(minutes=number),
-        )
+    add_numbered(scenario, contributor, 25, lambda number: ("note", f"Annotation number {number}."))
     bodies = page.locator("#thread-list .annotation-body")
     more = page.get_by_role("link", name="Load more annotations")
 
@@ -338,15 +341,12 @@ def test_a_reader_loads_more_annotations_in_place(page, contributor):
 
 def test_a_reader_filters_the_thread_in_place_and_the_address_keeps_the_filter(page, contributor):
     scenario = make_annotated_scenario()
-    now = timezone.now()
-    for number in range(1, 31):
-        Annotation.objects.create(
-            scenario=scenario,
-            author=contributor,
-            kind="question" if number % 2 else "note",
-            body=f"{'Question' if number % 2 else 'Note'} number {number}.",
-            created_at=now - timedelta(minutes=number),
-        )
+    add_numbered(
+        scenario,
+        contributor,
+        30,
+        lambda number: ("question", f"Question number {number}.") if number % 2 else ("note", f"Note number {number}."),
+    )
     bodies = page.locator("#thread-list .annotation-body")
     page.goto(scenario.get_absolute_url())
     page.evaluate("window.__marker = 1")
@@ -369,14 +369,7 @@ def test_the_thread_controls_answer_from_the_moment_they_are_shown(page, contrib
     """A control swapped in by htmx listens at once: htmx's default 20 ms settle left a window
     in which a change was lost (a browser test hit it in CI)."""
     scenario = make_annotated_scenario()
-    now = timezone.now()
-    for number in range(1, 5):
-        Annotation.objects.create(
-            scenario=scenario,
-            author=contributor,
-            body=f"Note number {number}.",
-            created_at=now - timedelta(minutes=number),
-        )
+    add_numbered(scenario, contributor, 4, lambda number: ("note", f"Note number {number}."))
     page.goto(scenario.get_absolute_url())
     # As soon as the filtered thread is in the page (before any timer htmx set can run),
     # choose "oldest first" in the new form.
