@@ -277,8 +277,19 @@ class Gunicorn:
     process: subprocess.Popen
     access_log: Path | None
 
-    def requests_for(self, path: str) -> int:
-        """How many requests for exactly this path (any method) gunicorn has logged so far."""
+    def requests_for(self, path: str, settle: float = 0.3) -> int:
+        """How many requests for exactly this path (any method) gunicorn has logged, once the count has
+        held for `settle` seconds: gunicorn writes a request's line after it has sent the answer, so a
+        count taken the moment an answer arrives can miss it (CI once counted 0 right after a MISS)."""
+        count, deadline = self._logged(path), time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(settle)
+            if (now := self._logged(path)) == count:
+                break
+            count = now
+        return count
+
+    def _logged(self, path: str) -> int:
         if self.access_log is None or not self.access_log.exists():
             return 0
         return sum(f" {path} HTTP/" in line for line in self.access_log.read_text().splitlines())
